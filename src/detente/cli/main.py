@@ -1,0 +1,233 @@
+"""The ``detente`` command: a thin layer over the Python API.
+
+Every command prints bad-input errors as plain messages on standard error and exits with code 2;
+no traceback reaches the user for a problem in their files or arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from detente.errors import DetenteError
+from detente.graph_model.explain import explain_state
+from detente.graph_model.export import analysis_document
+from detente.graph_model.stability import CONCEPTS, StabilityResult, analyze_stability
+from detente.scenario import Scenario, load_scenario
+from detente.scenario.schema import ScenarioDocument
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(
+    name="detente",
+    help="Analyse negotiations and strategic conflicts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Convert models from other tools into detente scenarios.",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: Above this many feasible states the table view shows equilibria and counts only.
+LARGE_MODEL = 64
+
+
+class _Failure(Exception):
+    """Bad input: print the message and exit with code 2."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except (DetenteError, _Failure) as error:
+        err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _load(target: str) -> Scenario:
+    """A scenario file, or a catalogue entry when no such file exists."""
+    path = Path(target)
+    if path.exists() or path.suffix in {".yaml", ".yml", ".json"}:
+        return load_scenario(path)
+    from detente.catalogue import catalogue_ids, load_catalogue
+
+    if target in catalogue_ids():
+        return load_catalogue(target)
+    return load_scenario(path)
+
+
+def _graph_result(scenario: Scenario, concepts: str | None) -> StabilityResult:
+    if scenario.graph_model is None:
+        raise _Failure(f"{scenario.source} has no graph_model section to analyse")
+    chosen = None if concepts is None else [c for c in concepts.split(",")]
+    return analyze_stability(scenario.graph_model, chosen)
+
+
+FileArgument = Annotated[
+    str, typer.Argument(help="Scenario file (YAML or JSON), or a catalogue id such as elmira.")
+]
+
+
+@app.command()
+def analyze(
+    file: FileArgument,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = "table",
+    concepts: Annotated[
+        str | None, typer.Option(help="Comma-separated concepts: nash,gmr,smr,seq (default all).")
+    ] = None,
+    all_states: Annotated[
+        bool, typer.Option("--all-states", help="List every state even for large models.")
+    ] = False,
+) -> None:
+    """Stability analysis: equilibria per concept and each state's verdict for each party."""
+    with _user_errors():
+        if output_format not in {"table", "json"}:
+            raise _Failure(f"unknown format {output_format!r}; use table or json")
+        scenario = _load(file)
+        result = _graph_result(scenario, concepts)
+        if output_format == "json":
+            sys.stdout.write(json.dumps(analysis_document(result), indent=1) + "\n")
+            return
+        _print_analysis(result, all_states)
+
+
+def _print_analysis(result: StabilityResult, all_states: bool) -> None:
+    model = result.model
+    out.print(f"[bold]{model.title}[/]")
+    out.print(
+        f"{len(model.parties)} parties, {model.n_options} options, {model.n_states:,} feasible "
+        f"states" + (f"; status quo {model.code(model.status_quo)}"
+                     if model.status_quo is not None else "")
+    )
+    summary = Table(title="Equilibria", title_justify="left")
+    summary.add_column("concept")
+    summary.add_column("count", justify="right")
+    summary.add_column("states")
+    for concept in result.concepts:
+        codes = result.equilibria(concept)
+        shown = ", ".join(codes[:20]) + (f", … ({len(codes) - 20} more)" if len(codes) > 20 else "")
+        summary.add_row(concept.upper(), str(len(codes)), shown or "none")
+    out.print(summary)
+    if model.n_states > LARGE_MODEL and not all_states:
+        out.print(f"({model.n_states:,} states: per-state table omitted; use --all-states or "
+                  "--format json)")
+        return
+    table = Table(title="Stability by state (S = stable for that party)", title_justify="left")
+    table.add_column("state")
+    for party in model.parties:
+        table.add_column(f"{party.id}\nlevel", justify="right")
+    for concept in result.concepts:
+        table.add_column(concept.upper(), justify="center")
+    table.add_column("equilibrium", no_wrap=True)
+    for index in range(model.n_states):
+        row = [model.code(index)]
+        row += [str(int(model.payoff[i][index])) for i in range(len(model.parties))]
+        for concept in result.concepts:
+            marks = result.stable[concept][:, index]
+            row.append("".join("S" if ok else "." for ok in marks))
+        row.append(",".join(c.upper() for c in result.concepts
+                            if result.equilibrium_mask(c)[index]))
+        table.add_row(*row)
+    out.print(table)
+    out.print("Each concept column has one letter per party, in order: "
+              + ", ".join(f"{p.id} ({p.name})" for p in model.parties))
+
+
+@app.command()
+def explain(
+    file: FileArgument,
+    state: Annotated[str, typer.Option(help="State code, e.g. NYN.")],
+    party: Annotated[str, typer.Option(help="Party id.")],
+) -> None:
+    """Why a state is or is not stable for a party, in plain words."""
+    with _user_errors():
+        result = _graph_result(_load(file), None)
+        try:
+            explanation = explain_state(result, state.strip().upper(), party)
+        except KeyError as error:
+            raise _Failure(error.args[0]) from None
+        out.print(str(explanation), markup=False)
+
+
+@app.command()
+def validate(file: FileArgument) -> None:
+    """Check a scenario and report every problem found."""
+    with _user_errors():
+        scenario = _load(file)
+        model = scenario.graph_model
+        detail = (f": {len(model.parties)} parties, {model.n_options} options, "
+                  f"{model.n_states:,} feasible states" if model is not None else "")
+        out.print(f"{scenario.source} is a valid scenario{detail}", markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (detente/1)."""
+    document = ScenarioDocument.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "detente/1 scenario"
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def catalogue() -> None:
+    """List the published conflicts shipped with detente."""
+    from detente.catalogue import catalogue_ids, load_catalogue
+
+    with _user_errors():
+        table = Table(title="Catalogue", title_justify="left")
+        table.add_column("id")
+        table.add_column("title")
+        table.add_column("states", justify="right")
+        for entry in catalogue_ids():
+            scenario = load_catalogue(entry)
+            states = scenario.graph_model.n_states if scenario.graph_model else 0
+            table.add_row(entry, scenario.title, str(states))
+        out.print(table)
+
+
+@import_app.command("gmcr")
+def import_gmcr_command(
+    file: Annotated[Path, typer.Argument(help="A GMCR+ save file (.gmcr).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Scenario file to write.")],
+) -> None:
+    """Convert a GMCR+ (gmcr-py) .gmcr file into a detente scenario."""
+    from detente.interop.gmcr import import_gmcr
+
+    with _user_errors():
+        try:
+            import_gmcr(file, output)
+        except OSError as error:
+            raise _Failure(f"cannot write {output}: {error.strerror}") from None
+        scenario = load_scenario(output)
+        model = scenario.graph_model
+        states = model.n_states if model is not None else 0
+        out.print(f"wrote {output} ({states} feasible states)", markup=False)
+
+
+def _guarded(main: Callable[[], Any]) -> None:
+    try:
+        main()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+
+
+def run() -> None:
+    """Console entry point."""
+    _guarded(app)

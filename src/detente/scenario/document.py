@@ -1,0 +1,150 @@
+"""Reading scenario text (YAML or JSON) into plain data while remembering line numbers.
+
+Errors found later (by the schema or the compiler) name a path such as
+``graph_model.options[2].party``; :class:`LineIndex` turns that path back into the line of the
+file where the user wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from detente.errors import Problem, ScenarioError
+
+__all__ = ["LineIndex", "format_location", "parse_text"]
+
+Path = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader: only ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off``
+    stay text, so an option called ``on`` is not silently turned into ``True``)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass
+class LineIndex:
+    """Map from a path inside the document to the 1-based line it starts on."""
+
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """Line of ``path`` or of its closest enclosing element."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def format_location(path: Sequence[str | int]) -> str:
+    """``("graph_model", "options", 2, "party")`` → ``graph_model.options[2].party``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _index_node(node: yaml.Node, path: Path, index: LineIndex, problems: list[Problem]) -> None:
+    index.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Hashable, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(
+                        format_location((*path, key)),
+                        f"key {key!r} appears twice (first on line {seen[key]})",
+                        "keep one of them",
+                        line,
+                    )
+                )
+            seen[key] = line
+            index.lines.setdefault((*path, key), line)
+            _index_node(value_node, (*path, key), index, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _index_node(item, (*path, position), index, problems)
+
+
+def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
+    """Parse YAML (JSON is YAML too) into plain data and a line index.
+
+    Raises
+    ------
+    ScenarioError
+        With the line and column of a syntax error, or every duplicated key.
+    """
+    if source.endswith(".json"):
+        try:
+            return json.loads(text), LineIndex()
+        except json.JSONDecodeError as error:
+            problem = Problem("", f"invalid JSON: {error.msg} (column {error.colno})", None,
+                              error.lineno)
+            raise ScenarioError([problem], source) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = f" (column {mark.column + 1})" if mark is not None else ""
+        reason = error.problem or error.context or "syntax error"
+        problem = Problem("", f"invalid YAML: {reason}{column}",
+                          "check indentation, colons and quotes", line)
+        raise ScenarioError([problem], source) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError([Problem("", f"invalid YAML: {error}")], source) from None
+    index = LineIndex()
+    problems: list[Problem] = []
+    if node is not None:
+        _index_node(node, (), index, problems)
+    if problems:
+        raise ScenarioError(problems, source)
+    return data, index
+
+
+def resolve_path(data: Any, loc: Sequence[Any]) -> Path:
+    """Keep the parts of a pydantic error location that are real keys or indices in ``data``.
+
+    pydantic adds names of union members (``"list[...]"``, ``"RankingSpec"``) to locations;
+    walking the data tells them apart from keys the user wrote.
+    """
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, Mapping) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, Mapping) and isinstance(part, str) and not _looks_like_tag(part):
+            path.append(part)
+            current = None
+    return tuple(path)
+
+
+def _looks_like_tag(part: str) -> bool:
+    return any(ch in part for ch in "[]") or part[:1].isupper() or part in {"str", "int"}

@@ -1,0 +1,172 @@
+"""Loading a scenario: text → checked document → compiled models, with every problem reported."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import ValidationError
+
+from detente.errors import Problem, ScenarioError
+from detente.graph_model.model import GraphModel
+from detente.scenario.compile import compile_graph_model
+from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
+from detente.scenario.schema import FORMAT, ScenarioDocument
+
+__all__ = ["Scenario", "load_scenario", "load_scenario_data", "load_scenario_text"]
+
+#: Scenario files larger than this are refused before parsing (a scenario is a few KiB).
+MAX_FILE_BYTES = 32 * 2**20
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A loaded scenario: the document as written and the models compiled from it.
+
+    Attributes
+    ----------
+    document
+        The validated scenario document, with every ``because`` and ``evidence`` kept.
+    source
+        Where it was read from (a path, or a description such as ``<data>``).
+    graph_model
+        The compiled graph model, or ``None`` when the scenario has no ``graph_model`` section.
+    """
+
+    document: ScenarioDocument
+    source: str
+    graph_model: GraphModel | None
+
+    @property
+    def title(self) -> str:
+        return self.document.title
+
+
+def load_scenario(path: str | FilePath) -> Scenario:
+    """Read, validate and compile a scenario file (YAML, or JSON by the ``.json`` suffix).
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found, each with its location and line.
+    """
+    file = FilePath(path)
+    if not file.is_file():
+        hint = "check the path" if not file.exists() else "it is a directory, not a file"
+        raise ScenarioError([Problem("", f"cannot read scenario file {str(file)!r}", hint)])
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem("", f"file is {size:,} bytes; scenario files are limited to "
+                     f"{MAX_FILE_BYTES:,} bytes", "is this really a scenario file?")],
+            str(file),
+        )
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            [Problem("", f"file is not UTF-8 text (byte {error.start})", "save it as UTF-8")],
+            str(file),
+        ) from None
+    return load_scenario_text(text, source=str(file))
+
+
+def load_scenario_text(text: str, source: str = "<text>") -> Scenario:
+    """Validate and compile scenario text (YAML or JSON)."""
+    data, lines = parse_text(text, source)
+    return load_scenario_data(data, source=source, lines=lines)
+
+
+def load_scenario_data(
+    data: Any, source: str = "<data>", *, lines: LineIndex | None = None
+) -> Scenario:
+    """Validate and compile a scenario given as plain data (as parsed from YAML or JSON)."""
+    lines = lines or LineIndex()
+    if not isinstance(data, Mapping):
+        kind = "nothing" if data is None else type(data).__name__
+        raise ScenarioError(
+            [Problem("", f"a scenario must be a mapping of fields, got {kind}",
+                     f"start the file with 'format: {FORMAT}'", 1)],
+            source,
+        )
+    if data.get("format") != FORMAT:
+        found = data.get("format")
+        raise ScenarioError(
+            [Problem("format", f"expected format {FORMAT!r}, found {found!r}",
+                     f"put 'format: {FORMAT}' at the top", lines.line_of(("format",)) or 1)],
+            source,
+        )
+    try:
+        document = ScenarioDocument.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_schema_problems(error, data, lines), source) from None
+    raw: list[tuple[Path, str, str | None]] = []
+    _check_references(document, raw)
+    graph_model = compile_graph_model(document, raw) if not raw else None
+    if raw:
+        problems = [
+            Problem(format_location(path), message, hint, lines.line_of(path))
+            for path, message, hint in raw
+        ]
+        raise ScenarioError(problems, source)
+    return Scenario(document=document, source=source, graph_model=graph_model)
+
+
+def _schema_problems(error: ValidationError, data: Any, lines: LineIndex) -> list[Problem]:
+    problems = []
+    seen = set()
+    for item in error.errors():
+        path = resolve_path(data, item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+            hint: str | None = "check the spelling; see `detente schema` for the fields"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+            hint = None
+        else:
+            hint = None
+        key = (path, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(format_location(path), message, hint, lines.line_of(path)))
+    return problems
+
+
+def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str | None]]) -> None:
+    """Duplicate ids and evidence that cites undeclared sources."""
+    for field, items in (("parties", document.parties), ("sources", document.sources)):
+        seen: dict[str, int] = {}
+        for k, item in enumerate(items):
+            if item.id in seen:
+                message = f"id {item.id!r} is used twice (also {field}[{seen[item.id]}])"
+                raw.append(((field, k, "id"), message, "give each its own id"))
+            seen.setdefault(item.id, k)
+    sources = {s.id for s in document.sources}
+    section = document.graph_model
+    cited: list[tuple[Path, str]] = []
+    if section is not None:
+        for k, option in enumerate(section.options):
+            cited += [(("graph_model", "options", k, "evidence", e), ev.source)
+                      for e, ev in enumerate(option.evidence)]
+        for k, rule in enumerate(section.infeasible):
+            cited += [(("graph_model", "infeasible", k, "evidence", e), ev.source)
+                      for e, ev in enumerate(rule.evidence)]
+        for party, spec in section.preferences.items():
+            items = spec if isinstance(spec, tuple) else (spec,)
+            for k, item in enumerate(items):
+                prefix: Path = ("graph_model", "preferences", party, k)
+                if not isinstance(spec, tuple):
+                    prefix = ("graph_model", "preferences", party)
+                cited += [((*prefix, "evidence", e), ev.source)
+                          for e, ev in enumerate(item.evidence)]
+    for k, result in enumerate(document.published_results):
+        cited.append((("published_results", k, "source"), result.source))
+    for path, source in cited:
+        if source not in sources:
+            known = ", ".join(sorted(sources)) or "none declared"
+            raw.append((path, f"unknown source {source!r}",
+                        f"declare it under 'sources' (known: {known})"))
