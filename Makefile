@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/detente analyze examples/prisoners-dilemma.yaml
+	$(BIN)/detente analyze elmira
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -13,6 +13,7 @@ __all__ = [
     "DetenteError",
     "ExpressionError",
     "ModelTooLargeError",
+    "NotFoundError",
     "Problem",
     "ScenarioError",
 ]
@@ -89,3 +90,7 @@ class ExpressionError(DetenteError, ValueError):
 
 class ModelTooLargeError(DetenteError, MemoryError):
     """A model would need more memory than allowed; raised before anything large is allocated."""
+
+
+class NotFoundError(DetenteError, LookupError):
+    """A party, state or other named thing asked for does not exist; the message lists what does."""

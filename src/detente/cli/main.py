@@ -20,7 +20,7 @@ from rich.table import Table
 from detente.errors import DetenteError
 from detente.graph_model.explain import explain_state
 from detente.graph_model.export import analysis_document
-from detente.graph_model.stability import CONCEPTS, StabilityResult, analyze_stability
+from detente.graph_model.stability import StabilityResult, analyze_stability
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.schema import ScenarioDocument
 
@@ -33,8 +33,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="Convert models from other tools into detente scenarios.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Convert models from other tools into detente scenarios.", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 out = Console(highlight=False, soft_wrap=True)
@@ -44,7 +45,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 LARGE_MODEL = 64
 
 
-class _Failure(Exception):
+class _UsageError(Exception):
     """Bad input: print the message and exit with code 2."""
 
 
@@ -52,7 +53,7 @@ class _Failure(Exception):
 def _user_errors() -> Iterator[None]:
     try:
         yield
-    except (DetenteError, _Failure) as error:
+    except (DetenteError, _UsageError) as error:
         err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
         raise typer.Exit(2) from None
 
@@ -71,7 +72,7 @@ def _load(target: str) -> Scenario:
 
 def _graph_result(scenario: Scenario, concepts: str | None) -> StabilityResult:
     if scenario.graph_model is None:
-        raise _Failure(f"{scenario.source} has no graph_model section to analyse")
+        raise _UsageError(f"{scenario.source} has no graph_model section to analyse")
     chosen = None if concepts is None else [c for c in concepts.split(",")]
     return analyze_stability(scenario.graph_model, chosen)
 
@@ -97,7 +98,7 @@ def analyze(
     """Stability analysis: equilibria per concept and each state's verdict for each party."""
     with _user_errors():
         if output_format not in {"table", "json"}:
-            raise _Failure(f"unknown format {output_format!r}; use table or json")
+            raise _UsageError(f"unknown format {output_format!r}; use table or json")
         scenario = _load(file)
         result = _graph_result(scenario, concepts)
         if output_format == "json":
@@ -111,8 +112,8 @@ def _print_analysis(result: StabilityResult, all_states: bool) -> None:
     out.print(f"[bold]{model.title}[/]")
     out.print(
         f"{len(model.parties)} parties, {model.n_options} options, {model.n_states:,} feasible "
-        f"states" + (f"; status quo {model.code(model.status_quo)}"
-                     if model.status_quo is not None else "")
+        f"states"
+        + (f"; status quo {model.code(model.status_quo)}" if model.status_quo is not None else "")
     )
     summary = Table(title="Equilibria", title_justify="left")
     summary.add_column("concept")
@@ -124,8 +125,10 @@ def _print_analysis(result: StabilityResult, all_states: bool) -> None:
         summary.add_row(concept.upper(), str(len(codes)), shown or "none")
     out.print(summary)
     if model.n_states > LARGE_MODEL and not all_states:
-        out.print(f"({model.n_states:,} states: per-state table omitted; use --all-states or "
-                  "--format json)")
+        out.print(
+            f"({model.n_states:,} states: per-state table omitted; use --all-states or "
+            "--format json)"
+        )
         return
     table = Table(title="Stability by state (S = stable for that party)", title_justify="left")
     table.add_column("state")
@@ -140,12 +143,15 @@ def _print_analysis(result: StabilityResult, all_states: bool) -> None:
         for concept in result.concepts:
             marks = result.stable[concept][:, index]
             row.append("".join("S" if ok else "." for ok in marks))
-        row.append(",".join(c.upper() for c in result.concepts
-                            if result.equilibrium_mask(c)[index]))
+        row.append(
+            ",".join(c.upper() for c in result.concepts if result.equilibrium_mask(c)[index])
+        )
         table.add_row(*row)
     out.print(table)
-    out.print("Each concept column has one letter per party, in order: "
-              + ", ".join(f"{p.id} ({p.name})" for p in model.parties))
+    out.print(
+        "Each concept column has one letter per party, in order: "
+        + ", ".join(f"{p.id} ({p.name})" for p in model.parties)
+    )
 
 
 @app.command()
@@ -157,10 +163,7 @@ def explain(
     """Why a state is or is not stable for a party, in plain words."""
     with _user_errors():
         result = _graph_result(_load(file), None)
-        try:
-            explanation = explain_state(result, state.strip().upper(), party)
-        except KeyError as error:
-            raise _Failure(error.args[0]) from None
+        explanation = explain_state(result, state.strip().upper(), party)
         out.print(str(explanation), markup=False)
 
 
@@ -170,8 +173,12 @@ def validate(file: FileArgument) -> None:
     with _user_errors():
         scenario = _load(file)
         model = scenario.graph_model
-        detail = (f": {len(model.parties)} parties, {model.n_options} options, "
-                  f"{model.n_states:,} feasible states" if model is not None else "")
+        detail = (
+            f": {len(model.parties)} parties, {model.n_options} options, "
+            f"{model.n_states:,} feasible states"
+            if model is not None
+            else ""
+        )
         out.print(f"{scenario.source} is a valid scenario{detail}", markup=False)
 
 
@@ -213,7 +220,7 @@ def import_gmcr_command(
         try:
             import_gmcr(file, output)
         except OSError as error:
-            raise _Failure(f"cannot write {output}: {error.strerror}") from None
+            raise _UsageError(f"cannot write {output}: {error.strerror}") from None
         scenario = load_scenario(output)
         model = scenario.graph_model
         states = model.n_states if model is not None else 0

@@ -69,7 +69,9 @@ def _move(model: GraphModel, party: int, before: int, after: int) -> Move:
     changed = [k for k in range(model.n_options) if ((before ^ after) >> k) & 1]
     labels = [model.options[k].label or model.options[k].id for k in changed]
     taken = tuple(label for k, label in zip(changed, labels, strict=True) if (after >> k) & 1)
-    withdrawn = tuple(label for k, label in zip(changed, labels, strict=True) if not (after >> k) & 1)
+    withdrawn = tuple(
+        label for k, label in zip(changed, labels, strict=True) if not (after >> k) & 1
+    )
     n = model.n_options
     return Move(model.parties[party].id, code_of(before, n), code_of(after, n), taken, withdrawn)
 
@@ -83,7 +85,7 @@ class _Searcher:
 
     def level(self, party: int, states: NDArray[np.int64]) -> NDArray[np.int32]:
         index = np.searchsorted(self.model.states, states)
-        return self.model.payoff[party][index]
+        return np.asarray(self.model.payoff[party][index], dtype=np.int32)
 
     def moves(self, party: int, state: int) -> NDArray[np.int64]:
         """``R_party(state)``: feasible states reachable in one move, irreversibility respected."""
@@ -103,7 +105,7 @@ class _Searcher:
         targets = targets[keep & (targets != state)]
         index = np.searchsorted(self.model.states, targets)
         index = np.minimum(index, self.model.n_states - 1)
-        return targets[self.model.states[index] == targets]
+        return np.asarray(targets[self.model.states[index] == targets], dtype=np.int64)
 
     def shortest_sanction(
         self,
@@ -152,8 +154,8 @@ def explain_state(result: StabilityResult, code: str, party: str) -> Explanation
 
     Raises
     ------
-    KeyError
-        If the state is not feasible or the party unknown (the message lists what is known).
+    NotFoundError
+        If the state is not feasible or the party unknown.
     """
     model = result.model
     i = model.party_index(party)
@@ -169,11 +171,14 @@ def explain_state(result: StabilityResult, code: str, party: str) -> Explanation
         for concept in result.concepts:
             sanctions[concept] = _sanction(search, concept, i, level, target, others)
         improvements.append(
-            Improvement(_move(model, i, state, target),
-                        int(search.level(i, np.array([target]))[0]), sanctions)
+            Improvement(
+                _move(model, i, state, target),
+                int(search.level(i, np.array([target]))[0]),
+                sanctions,
+            )
         )
     improvements.sort(key=lambda item: -item.level)
-    stable = {c: bool(result.stable[c][i, index]) for c in result.concepts}
+    stable: dict[str, bool] = {c: bool(result.stable[c][i, index]) for c in result.concepts}
     return Explanation(model, code, party, level, stable, tuple(improvements))
 
 
@@ -203,8 +208,9 @@ def _sanction(
         moves.append(_move(model, mover, previous, state))
         previous = state
     end = path[-1][1]
-    return Sanction(code_of(end, model.n_options), int(search.level(i, np.array([end]))[0]),
-                    tuple(moves))
+    return Sanction(
+        code_of(end, model.n_options), int(search.level(i, np.array([end]))[0]), tuple(moves)
+    )
 
 
 def _name(model: GraphModel, party_id: str) -> str:
@@ -225,17 +231,22 @@ def describe(explanation: Explanation) -> str:
     model = explanation.model
     who = _name(model, explanation.party)
     top = int(model.payoff[model.party_index(explanation.party)].max())
-    lines = [f"State {explanation.state} for {who} (preference level {explanation.level} "
-             f"of {top}, higher is better)."]
+    lines = [
+        f"State {explanation.state} for {who} (preference level {explanation.level} "
+        f"of {top}, higher is better)."
+    ]
     verdicts = ", ".join(
-        f"{c.upper()} {'stable' if explanation.stable[c] else 'unstable'}" for c in CONCEPTS
+        f"{c.upper()} {'stable' if explanation.stable[c] else 'unstable'}"
+        for c in CONCEPTS
         if c in explanation.stable
     )
     lines.append(f"Verdicts: {verdicts}.")
     if not explanation.improvements:
-        lines.append(f"{who} has no unilateral improvement from here: no move it can make "
-                     "reaches a state it prefers, so the state is stable for it under every "
-                     "concept.")
+        lines.append(
+            f"{who} has no unilateral improvement from here: no move it can make "
+            "reaches a state it prefers, so the state is stable for it under every "
+            "concept."
+        )
         return "\n".join(lines)
     count = len(explanation.improvements)
     lines.append(f"{who} has {count} unilateral improvement{'s' if count > 1 else ''}:")
@@ -246,12 +257,16 @@ def describe(explanation: Explanation) -> str:
                 continue
             name = CONCEPT_NAMES[concept]
             if sanction is None:
-                lines.append(f"    {concept.upper()}: not blocked; no {_kind(concept)} "
-                             f"leaves {who} at level {explanation.level} or below ({name}).")
+                lines.append(
+                    f"    {concept.upper()}: not blocked; no {_kind(concept)} "
+                    f"leaves {who} at level {explanation.level} or below ({name})."
+                )
                 continue
             steps = "; then ".join(_describe_move(model, m) for m in sanction.moves)
-            lines.append(f"    {concept.upper()}: blocked; {steps}, which {who} ranks at level "
-                         f"{sanction.level}, no better than {explanation.state}.")
+            lines.append(
+                f"    {concept.upper()}: blocked; {steps}, which {who} ranks at level "
+                f"{sanction.level}, no better than {explanation.state}."
+            )
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, NotFoundError
 
 __all__ = [
     "MAX_OPTIONS",
@@ -156,7 +156,9 @@ class GraphModel:
             raise DetenteError(f"option ids must be unique, got {option_ids}")
         for option in option_records:
             if option.party not in ids:
-                raise DetenteError(f"option {option.id!r} belongs to unknown party {option.party!r}")
+                raise DetenteError(
+                    f"option {option.id!r} belongs to unknown party {option.party!r}"
+                )
             if option.moves not in DIRECTIONS:
                 raise DetenteError(f"option {option.id!r}: moves must be one of {DIRECTIONS}")
         if len(option_records) > MAX_OPTIONS:
@@ -201,11 +203,12 @@ class GraphModel:
         return len(self.states)
 
     def party_index(self, party: str) -> int:
-        """Position of a party id (``KeyError`` naming the known ids if absent)."""
+        """Position of a party id (:class:`NotFoundError` naming the known ids if absent)."""
         for i, record in enumerate(self.parties):
             if record.id == party:
                 return i
-        raise KeyError(f"unknown party {party!r}; known: {[p.id for p in self.parties]}")
+        known = ", ".join(p.id for p in self.parties)
+        raise NotFoundError(f"unknown party {party!r}; the parties are {known}")
 
     def code(self, index: int) -> str:
         """Code of the feasible state at ``index``."""
@@ -217,12 +220,15 @@ class GraphModel:
 
     def index_of(self, code: str) -> int:
         """Index into :attr:`states` of a feasible state's code."""
-        if len(code) != self.n_options:
-            raise KeyError(f"state code {code!r} must have {self.n_options} letters")
+        if len(code) != self.n_options or set(code) - {"Y", "N"}:
+            raise NotFoundError(
+                f"{code!r} is not a state code of this model: write {self.n_options} letters "
+                "Y or N, one per option in order"
+            )
         state = state_of_code(code)
         position = int(np.searchsorted(self.states, state))
         if position >= self.n_states or self.states[position] != state:
-            raise KeyError(f"state {code!r} is not feasible")
+            raise NotFoundError(f"state {code} is not feasible in this model")
         return position
 
 

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, NotFoundError
 from detente.graph_model.budget import check_dense_budget
 from detente.graph_model.model import GraphModel
 from detente.graph_model.reach import (
@@ -85,7 +85,7 @@ class StabilityResult:
         """Bool array over ``model.states``: stable for every party under ``concept``."""
         verdicts = self._verdicts(concept)
         if concept not in self._equilibria:
-            mask = verdicts.all(axis=0)
+            mask: NDArray[np.bool_] = np.asarray(verdicts.all(axis=0))
             mask.setflags(write=False)
             self._equilibria[concept] = mask
         return self._equilibria[concept]
@@ -104,7 +104,8 @@ class StabilityResult:
 
     def _verdicts(self, concept: str) -> NDArray[np.bool_]:
         if concept not in self.stable:
-            raise KeyError(f"concept {concept!r} was not computed; computed: {list(self.concepts)}")
+            computed = ", ".join(self.concepts)
+            raise NotFoundError(f"concept {concept!r} was not computed; computed: {computed}")
         return self.stable[concept]
 
 
@@ -156,9 +157,7 @@ class _DenseModel:
         return np.asarray(reach[self.states] <= level[self.states])
 
 
-def analyze_stability(
-    model: GraphModel, concepts: Sequence[str] | None = None
-) -> StabilityResult:
+def analyze_stability(model: GraphModel, concepts: Sequence[str] | None = None) -> StabilityResult:
     """Stability of every feasible state for every party under the requested concepts.
 
     Parameters

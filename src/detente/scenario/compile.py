@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import ExpressionError, Problem
+from detente.errors import ExpressionError
 from detente.expressions import Expression, check_names, parse_expression
 from detente.graph_model.budget import check_dense_budget
 from detente.graph_model.model import GraphModel, Option, Party, codes_of
@@ -93,8 +93,9 @@ def compile_graph_model(
     start = len(problems)
     _check_options(section, party_ids, problems)
     owners = [p for p in party_ids if any(o.party == p for o in section.options)]
-    if len(problems) > start:
-        return None
+    # An option assigned to an unknown party is probably a typo for a known one: do not also
+    # complain that this party's preferences belong to nobody's options.
+    orphans = any(o.party not in party_ids for o in section.options)
     check_dense_budget(len(option_ids), len(owners))
     context = _Context(option_ids, _OptionBits(option_ids), problems)
 
@@ -113,19 +114,27 @@ def compile_graph_model(
 
     for party in section.preferences:
         if party not in party_ids:
-            context.report((*base, "preferences", party), f"unknown party {party!r}",
-                           f"parties are: {', '.join(party_ids)}")
-        elif party not in owners:
-            context.report((*base, "preferences", party),
-                           f"party {party!r} controls no option in the graph model",
-                           "give it an option or remove its preferences")
+            context.report(
+                (*base, "preferences", party),
+                f"unknown party {party!r}",
+                f"parties are: {', '.join(party_ids)}",
+            )
+        elif party not in owners and not orphans:
+            context.report(
+                (*base, "preferences", party),
+                f"party {party!r} controls no option in the graph model",
+                "give it an option or remove its preferences",
+            )
     payoff: list[NDArray[np.int64]] = []
     for party in owners:
         spec = section.preferences.get(party)
         path = (*base, "preferences", party)
         if spec is None:
-            context.report((*base, "preferences"), f"party {party!r} has no preferences",
-                           "add a list of preference statements or a ranking for it")
+            context.report(
+                (*base, "preferences"),
+                f"party {party!r} has no preferences",
+                "add a list of preference statements or a ranking for it",
+            )
         elif isinstance(spec, RankingSpec):
             payoff.append(_ranking_scores(spec, path, states, context))
         else:
@@ -151,16 +160,31 @@ def _check_options(
     for k, option in enumerate(section.options):
         path: Path = ("graph_model", "options", k)
         if option.id in seen:
-            problems.append(((*path, "id"), f"option id {option.id!r} is used twice "
-                             f"(also options[{seen[option.id]}])", "give each option its own id"))
+            problems.append(
+                (
+                    (*path, "id"),
+                    f"option id {option.id!r} is used twice (also options[{seen[option.id]}])",
+                    "give each option its own id",
+                )
+            )
         seen.setdefault(option.id, k)
         if option.party not in party_ids:
-            problems.append(((*path, "party"), f"option {option.id!r} belongs to unknown party "
-                             f"{option.party!r}", f"parties are: {', '.join(party_ids)}"))
+            problems.append(
+                (
+                    (*path, "party"),
+                    f"option {option.id!r} belongs to unknown party {option.party!r}",
+                    f"parties are: {', '.join(party_ids)}",
+                )
+            )
     owners = {o.party for o in section.options if o.party in party_ids}
     if not problems and len(owners) < 2:
-        problems.append((("graph_model", "options"), "a graph model needs options for at least "
-                         "two parties", "add options for the other side"))
+        problems.append(
+            (
+                ("graph_model", "options"),
+                "a graph model needs options for at least two parties",
+                "add options for the other side",
+            )
+        )
 
 
 def _prioritisation_scores(
@@ -201,24 +225,36 @@ def _ranking_scores(
             where = (*path, "ranking", rank)
             state = _code_state(code, n)
             if state is None:
-                context.report(where, f"{code!r} is not a state code",
-                               f"write {n} letters Y or N, one per option in order")
+                context.report(
+                    where,
+                    f"{code!r} is not a state code",
+                    f"write {n} letters Y or N, one per option in order",
+                )
                 continue
             index = _find(states, state)
             if index is None:
-                context.report(where, f"state {code} is not feasible",
-                               "remove it from the ranking or from the infeasibility rules")
+                context.report(
+                    where,
+                    f"state {code} is not feasible",
+                    "remove it from the ranking or from the infeasibility rules",
+                )
             elif state in first_seen:
-                context.report(where, f"state {code} is ranked twice "
-                               f"(also at ranking[{first_seen[state]}])", "keep one")
+                context.report(
+                    where,
+                    f"state {code} is ranked twice (also at ranking[{first_seen[state]}])",
+                    "keep one",
+                )
             else:
                 first_seen[state] = rank
                 scores[index] = groups - rank
     missing = np.flatnonzero(scores < 0)
     if len(missing) and len(states):
         codes_missing = codes_of(states[missing[: _MAX_LISTED + 1]], n)
-        context.report((*path, "ranking"), f"the ranking misses {len(missing)} feasible "
-                       f"state(s): {_listing(codes_missing)}", "rank every feasible state")
+        context.report(
+            (*path, "ranking"),
+            f"the ranking misses {len(missing)} feasible state(s): {_listing(codes_missing)}",
+            "rank every feasible state",
+        )
     return scores
 
 
@@ -234,20 +270,29 @@ def _status_quo(
         return None
     n = len(context.option_ids)
     if len(pattern) != n or any(letter not in "YN-" for letter in pattern):
-        context.report(path, f"status quo {pattern!r} is not a state code",
-                       f"write {n} letters Y, N or - (either), one per option in order")
+        context.report(
+            path,
+            f"status quo {pattern!r} is not a state code",
+            f"write {n} letters Y, N or - (either), one per option in order",
+        )
         return None
     care = sum(1 << k for k, letter in enumerate(pattern) if letter != "-")
     value = sum(1 << k for k, letter in enumerate(pattern) if letter == "Y")
     matches = states[(states & care) == value]
     if len(matches) == 0:
-        context.report(path, f"status quo {pattern} matches no feasible state",
-                       "it is removed by an infeasibility rule; fix the code or the rules")
+        context.report(
+            path,
+            f"status quo {pattern} matches no feasible state",
+            "it is removed by an infeasibility rule; fix the code or the rules",
+        )
         return None
     if len(matches) > 1:
         shown = _listing(codes_of(matches[: _MAX_LISTED + 1], n))
-        context.report(path, f"status quo {pattern} is ambiguous: it matches {len(matches)} "
-                       f"feasible states ({shown})", "replace a - by Y or N")
+        context.report(
+            path,
+            f"status quo {pattern} is ambiguous: it matches {len(matches)} "
+            f"feasible states ({shown})",
+            "replace a - by Y or N",
+        )
         return None
     return int(matches[0])
-

@@ -100,19 +100,21 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
         try:
             return json.loads(text), LineIndex()
         except json.JSONDecodeError as error:
-            problem = Problem("", f"invalid JSON: {error.msg} (column {error.colno})", None,
-                              error.lineno)
+            problem = Problem(
+                "", f"invalid JSON: {error.msg} (column {error.colno})", None, error.lineno
+            )
             raise ScenarioError([problem], source) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         column = f" (column {mark.column + 1})" if mark is not None else ""
         reason = error.problem or error.context or "syntax error"
-        problem = Problem("", f"invalid YAML: {reason}{column}",
-                          "check indentation, colons and quotes", line)
+        problem = Problem(
+            "", f"invalid YAML: {reason}{column}", "check indentation, colons and quotes", line
+        )
         raise ScenarioError([problem], source) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem("", f"invalid YAML: {error}")], source) from None
@@ -134,10 +136,9 @@ def resolve_path(data: Any, loc: Sequence[Any]) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, Mapping) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, Mapping) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             path.append(part)
             current = current[part]
         elif isinstance(current, Mapping) and isinstance(part, str) and not _looks_like_tag(part):

@@ -13,7 +13,7 @@ from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import GraphModel
 from detente.scenario.compile import compile_graph_model
 from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
-from detente.scenario.schema import FORMAT, ScenarioDocument
+from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
 
 __all__ = ["Scenario", "load_scenario", "load_scenario_data", "load_scenario_text"]
 
@@ -59,8 +59,14 @@ def load_scenario(path: str | FilePath) -> Scenario:
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
-            [Problem("", f"file is {size:,} bytes; scenario files are limited to "
-                     f"{MAX_FILE_BYTES:,} bytes", "is this really a scenario file?")],
+            [
+                Problem(
+                    "",
+                    f"file is {size:,} bytes; scenario files are limited to "
+                    f"{MAX_FILE_BYTES:,} bytes",
+                    "is this really a scenario file?",
+                )
+            ],
             str(file),
         )
     try:
@@ -87,15 +93,27 @@ def load_scenario_data(
     if not isinstance(data, Mapping):
         kind = "nothing" if data is None else type(data).__name__
         raise ScenarioError(
-            [Problem("", f"a scenario must be a mapping of fields, got {kind}",
-                     f"start the file with 'format: {FORMAT}'", 1)],
+            [
+                Problem(
+                    "",
+                    f"a scenario must be a mapping of fields, got {kind}",
+                    f"start the file with 'format: {FORMAT}'",
+                    1,
+                )
+            ],
             source,
         )
     if data.get("format") != FORMAT:
         found = data.get("format")
         raise ScenarioError(
-            [Problem("format", f"expected format {FORMAT!r}, found {found!r}",
-                     f"put 'format: {FORMAT}' at the top", lines.line_of(("format",)) or 1)],
+            [
+                Problem(
+                    "format",
+                    f"expected format {FORMAT!r}, found {found!r}",
+                    f"put 'format: {FORMAT}' at the top",
+                    lines.line_of(("format",)) or 1,
+                )
+            ],
             source,
         )
     try:
@@ -138,35 +156,45 @@ def _schema_problems(error: ValidationError, data: Any, lines: LineIndex) -> lis
 
 def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str | None]]) -> None:
     """Duplicate ids and evidence that cites undeclared sources."""
-    for field, items in (("parties", document.parties), ("sources", document.sources)):
+    for field, ids in (
+        ("parties", [p.id for p in document.parties]),
+        ("sources", [s.id for s in document.sources]),
+    ):
         seen: dict[str, int] = {}
-        for k, item in enumerate(items):
-            if item.id in seen:
-                message = f"id {item.id!r} is used twice (also {field}[{seen[item.id]}])"
+        for k, item_id in enumerate(ids):
+            if item_id in seen:
+                message = f"id {item_id!r} is used twice (also {field}[{seen[item_id]}])"
                 raw.append(((field, k, "id"), message, "give each its own id"))
-            seen.setdefault(item.id, k)
+            seen.setdefault(item_id, k)
     sources = {s.id for s in document.sources}
     section = document.graph_model
     cited: list[tuple[Path, str]] = []
     if section is not None:
         for k, option in enumerate(section.options):
-            cited += [(("graph_model", "options", k, "evidence", e), ev.source)
-                      for e, ev in enumerate(option.evidence)]
+            cited += [
+                (("graph_model", "options", k, "evidence", e), ev.source)
+                for e, ev in enumerate(option.evidence)
+            ]
         for k, rule in enumerate(section.infeasible):
-            cited += [(("graph_model", "infeasible", k, "evidence", e), ev.source)
-                      for e, ev in enumerate(rule.evidence)]
+            cited += [
+                (("graph_model", "infeasible", k, "evidence", e), ev.source)
+                for e, ev in enumerate(rule.evidence)
+            ]
         for party, spec in section.preferences.items():
-            items = spec if isinstance(spec, tuple) else (spec,)
-            for k, item in enumerate(items):
-                prefix: Path = ("graph_model", "preferences", party, k)
-                if not isinstance(spec, tuple):
-                    prefix = ("graph_model", "preferences", party)
-                cited += [((*prefix, "evidence", e), ev.source)
-                          for e, ev in enumerate(item.evidence)]
+            entries: list[tuple[Path, Statement | RankingSpec]] = (
+                [(("graph_model", "preferences", party, k), s) for k, s in enumerate(spec)]
+                if isinstance(spec, tuple)
+                else [(("graph_model", "preferences", party), spec)]
+            )
+            for prefix, entry in entries:
+                cited += [
+                    ((*prefix, "evidence", e), ev.source) for e, ev in enumerate(entry.evidence)
+                ]
     for k, result in enumerate(document.published_results):
         cited.append((("published_results", k, "source"), result.source))
     for path, source in cited:
         if source not in sources:
             known = ", ".join(sorted(sources)) or "none declared"
-            raw.append((path, f"unknown source {source!r}",
-                        f"declare it under 'sources' (known: {known})"))
+            raw.append(
+                (path, f"unknown source {source!r}", f"declare it under 'sources' (known: {known})")
+            )

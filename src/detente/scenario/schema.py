@@ -28,7 +28,7 @@ __all__ = [
 FORMAT = "detente/1"
 
 #: Ids double as names in logical expressions, so they follow the expression language's rules.
-ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]*(-[A-Za-z0-9_.]+)*$"
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*([.-]+[A-Za-z0-9_]+)*$"
 RESERVED = frozenset({"true", "false", "not", "and", "or", "implies", "iff"})
 
 
@@ -38,7 +38,9 @@ class _Record(BaseModel):
 
 def _check_id(value: str) -> str:
     if value.lower() in RESERVED:
-        raise ValueError(f"{value!r} is a reserved word of the expression language; pick another id")
+        raise ValueError(
+            f"{value!r} is a reserved word of the expression language; pick another id"
+        )
     return value
 
 
