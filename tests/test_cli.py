@@ -23,20 +23,36 @@ def test_analyze_json_has_exactly_the_documented_shape() -> None:
     code, stdout, _ = invoke("analyze", EXAMPLE, "--format", "json")
     assert code == 0
     document = json.loads(stdout)
-    assert list(document) == ["format", "title", "options", "parties", "concepts",
-                              "equilibria", "status_quo", "states"]
+    assert list(document) == [
+        "format",
+        "title",
+        "options",
+        "parties",
+        "concepts",
+        "equilibria",
+        "status_quo",
+        "states",
+    ]
     assert document["format"] == "detente/analysis/1"
     assert document["options"] == ["c1", "c2"]
     assert document["parties"] == ["p1", "p2"]
-    assert document["equilibria"] == {"nash": ["NN"], "gmr": ["NN", "YY"],
-                                      "smr": ["NN", "YY"], "seq": ["NN", "YY"]}
+    assert document["equilibria"] == {
+        "nash": ["NN"],
+        "gmr": ["NN", "YY"],
+        "smr": ["NN", "YY"],
+        "seq": ["NN", "YY"],
+    }
     assert [s["code"] for s in document["states"]] == ["NN", "YN", "NY", "YY"]
     # The row given as the example in the format's specification.
     assert document["states"][0] == {
         "code": "NN",
         "payoff": {"p1": 1, "p2": 1},
-        "stable": {"nash": ["p1", "p2"], "gmr": ["p1", "p2"], "smr": ["p1", "p2"],
-                   "seq": ["p1", "p2"]},
+        "stable": {
+            "nash": ["p1", "p2"],
+            "gmr": ["p1", "p2"],
+            "smr": ["p1", "p2"],
+            "seq": ["p1", "p2"],
+        },
         "equilibrium": ["nash", "gmr", "smr", "seq"],
     }
     yy = document["states"][3]
@@ -61,9 +77,11 @@ def test_analyze_a_catalogue_entry_by_id() -> None:
 def test_large_models_show_counts_only_unless_asked(tmp_path: Path) -> None:
     options = "\n".join(f"    - {{id: o{k}, party: {'a' if k % 2 else 'b'}}}" for k in range(8))
     file = tmp_path / "big.yaml"
-    file.write_text("format: detente/1\ntitle: big\nparties: [{id: a}, {id: b}]\n"
-                    f"graph_model:\n  options:\n{options}\n"
-                    "  preferences: {a: [o1, not o2], b: [o0, o3]}\n")
+    file.write_text(
+        "format: detente/1\ntitle: big\nparties: [{id: a}, {id: b}]\n"
+        f"graph_model:\n  options:\n{options}\n"
+        "  preferences: {a: [o1, not o2], b: [o0, o3]}\n"
+    )
     code, stdout, _ = invoke("analyze", str(file))
     assert code == 0 and "per-state table omitted" in stdout
     code, stdout, _ = invoke("analyze", str(file), "--all-states")
@@ -95,8 +113,9 @@ def test_validate_ok_and_failing(tmp_path: Path) -> None:
     code, stdout, _ = invoke("validate", EXAMPLE)
     assert code == 0 and "valid scenario" in stdout
     broken = tmp_path / "broken.yaml"
-    broken.write_text(Path(EXAMPLE).read_text().replace("party: p2", "party: p3")
-                      .replace("- c2\n", "- c2 and\n"))
+    broken.write_text(
+        Path(EXAMPLE).read_text().replace("party: p2", "party: p3").replace("- c2\n", "- c2 and\n")
+    )
     code, stdout, stderr = invoke("validate", str(broken))
     assert code == 2
     assert "2 problems found" in stderr
@@ -129,3 +148,29 @@ def test_catalogue_lists_the_entries() -> None:
     assert code == 0
     for entry in ("prisoners-dilemma", "chicken", "syria-iraq-1975", "elmira"):
         assert entry in stdout
+
+
+GMCR_FIXTURES = Path(__file__).parent / "fixtures" / "gmcr"
+
+
+def test_import_gmcr_writes_a_scenario_with_the_same_equilibria(tmp_path: Path) -> None:
+    target = tmp_path / "pd.yaml"
+    code, stdout, _ = invoke(
+        "import", "gmcr", str(GMCR_FIXTURES / "prisoners.gmcr"), "-o", str(target)
+    )
+    assert code == 0 and "wrote" in stdout and "4 feasible states" in stdout
+    code, stdout, _ = invoke("analyze", str(target), "-f", "json")
+    assert json.loads(stdout)["equilibria"]["gmr"] == ["NN", "YY"]
+
+
+def test_import_gmcr_to_standard_output() -> None:
+    code, stdout, _ = invoke("import", "gmcr", str(GMCR_FIXTURES / "chicken.gmcr"))
+    assert code == 0
+    assert stdout.startswith("format: detente/1")
+
+
+def test_import_gmcr_malformed_exit_2() -> None:
+    code, stdout, stderr = invoke("import", "gmcr", str(GMCR_FIXTURES / "malformed_json.gmcr"))
+    assert code == 2
+    assert "not valid JSON" in stderr
+    assert "Traceback" not in stdout + stderr

@@ -11,11 +11,13 @@ The public API in one place::
 
 from detente.errors import DetenteError, ExpressionError, ModelTooLargeError, ScenarioError
 from detente.graph_model import CONCEPTS, GraphModel, StabilityResult, analyze_stability
+from detente.graph_model.explain import Explanation, explain_state
 from detente.scenario import Scenario, load_scenario, load_scenario_data, load_scenario_text
 
 __all__ = [
     "CONCEPTS",
     "DetenteError",
+    "Explanation",
     "ExpressionError",
     "GraphModel",
     "ModelTooLargeError",
@@ -23,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "StabilityResult",
     "analyze_stability",
+    "explain_state",
     "load_scenario",
     "load_scenario_data",
     "load_scenario_text",

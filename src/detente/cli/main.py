@@ -21,7 +21,7 @@ from detente.errors import DetenteError
 from detente.graph_model.explain import explain_state
 from detente.graph_model.export import analysis_document
 from detente.graph_model.stability import StabilityResult, analyze_stability
-from detente.scenario import Scenario, load_scenario
+from detente.scenario import Scenario, load_scenario, load_scenario_text
 from detente.scenario.schema import ScenarioDocument
 
 __all__ = ["app", "run"]
@@ -211,18 +211,25 @@ def catalogue() -> None:
 @import_app.command("gmcr")
 def import_gmcr_command(
     file: Annotated[Path, typer.Argument(help="A GMCR+ save file (.gmcr).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Scenario file to write.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Scenario file to write (default: standard output)."),
+    ] = None,
 ) -> None:
     """Convert a GMCR+ (gmcr-py) .gmcr file into a detente scenario."""
-    from detente.interop.gmcr import import_gmcr
+    from detente.interop.gmcr import gmcr_to_scenario, read_gmcr, scenario_yaml
 
     with _user_errors():
+        scenario = gmcr_to_scenario(read_gmcr(file), file_name=file.name)
+        text = scenario_yaml(scenario)
+        model = load_scenario_text(text, source=f"{file} (converted)").graph_model
+        if output is None:
+            sys.stdout.write(text)
+            return
         try:
-            import_gmcr(file, output)
+            output.write_text(text, encoding="utf-8")
         except OSError as error:
             raise _UsageError(f"cannot write {output}: {error.strerror}") from None
-        scenario = load_scenario(output)
-        model = scenario.graph_model
         states = model.n_states if model is not None else 0
         out.print(f"wrote {output} ({states} feasible states)", markup=False)
 

@@ -6,6 +6,6 @@ into ``detente/1`` scenarios.
 
 from __future__ import annotations
 
-from detente.interop.gmcr import gmcr_to_scenario, import_gmcr, read_gmcr
+from detente.interop.gmcr import gmcr_to_scenario, import_gmcr, read_gmcr, scenario_yaml
 
-__all__ = ["gmcr_to_scenario", "import_gmcr", "read_gmcr"]
+__all__ = ["gmcr_to_scenario", "import_gmcr", "read_gmcr", "scenario_yaml"]

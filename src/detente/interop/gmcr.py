@@ -7,8 +7,10 @@ files: ``useManualPreferenceVectors`` with ``preferenceVector``). A *condition* 
 ``[[option, "Y" | "N"], ...]`` or ``{"compound": true, "members": [conjunction, ...]}``, their
 disjunction. GMCR+ orders the options by decision maker and numbers each feasible state by the
 1-based position of its code (option k = bit k) among the feasible codes sorted ascending; its
-manual rankings list those numbers, best first, ties as nested lists (Petersons & Hipel, GMCR+,
-University of Waterloo; https://github.com/onp/gmcr-py).
+manual rankings list those numbers, best first, ties as nested lists. GMCR+ is described in
+Kinsara, Petersons, Hipel & Kilgour (2015), "Advanced decision support for the graph model for
+conflict resolution", Journal of Decision Systems 24(2); its source is at
+https://github.com/onp/gmcr-py.
 
 GMCR+ itself writes only ``"Y"``/``"N"`` (its editor drops "either" before saving), only simple
 infeasible conditions, and silently drops a preference statement equal to an earlier one, which
@@ -26,7 +28,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import yaml
@@ -34,12 +36,12 @@ import yaml
 from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import code_of
 
-__all__ = ["gmcr_to_scenario", "import_gmcr", "read_gmcr"]
+__all__ = ["gmcr_to_scenario", "import_gmcr", "read_gmcr", "scenario_yaml"]
 
 _MOVES = {"both": "both", "fwd": "forward", "back": "backward"}
 _KEYWORDS = frozenset({"true", "false", "not", "and", "or", "implies", "iff"})
 #: Above this many options the 2**n candidate states are not enumerated.
-_MAX_ENUMERATED = 24
+_MAX_ENUMERATED = 20
 
 Conjunction = tuple[tuple[int, bool], ...]  # (index into the file's options, taken)
 Condition = tuple[Conjunction, ...]  # a disjunction of conjunctions
@@ -59,7 +61,7 @@ class _Model:
     rankings: tuple[list[list[int]], ...] | None  # GMCR+ state numbers, best first
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -83,7 +85,7 @@ class _Reader:
         return obj[key]
 
     def index(self, value: object, where: str, n: int) -> bool:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n:
+        if _is_int(value) and 0 <= value < n:
             return True
         self.fail(where, f"must be an option index from 0 to {n - 1}, got {value!r}")
         return False
@@ -400,8 +402,9 @@ def read_gmcr(path_or_text: str | os.PathLike[str]) -> dict[str, Any]:
         source = path.name
         try:
             text = path.read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise ScenarioError([Problem("", f"cannot read: {error.strerror}")], source) from None
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise ScenarioError([Problem("", f"cannot read: {reason}")], source) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -429,9 +432,13 @@ def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
 _Dumper.add_representer(list, _represent_list)
 
 
+def scenario_yaml(scenario: Mapping[str, Any]) -> str:
+    """A scenario mapping as block-style YAML text, keys in the format's order."""
+    return yaml.dump(dict(scenario), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def import_gmcr(path: str | os.PathLike[str], out_path: str | os.PathLike[str]) -> dict[str, Any]:
     """Convert the ``.gmcr`` file at ``path`` into a ``detente/1`` YAML file; return the mapping."""
     scenario = gmcr_to_scenario(read_gmcr(Path(path)), file_name=Path(path).name)
-    text = yaml.dump(scenario, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    Path(out_path).write_text(text, encoding="utf-8")
+    Path(out_path).write_text(scenario_yaml(scenario), encoding="utf-8")
     return scenario
