@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docs unit bench clean
+.PHONY: demo test lint typecheck docs unit core bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,19 @@ docs: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
-test: lint typecheck docs unit
+# The core must work with its runtime dependencies only (no test or docs tools installed).
+core: $(STAMP)
+	rm -rf .venv-core
+	$(PYTHON) -m venv .venv-core
+	.venv-core/bin/python -m pip install --quiet .
+	cd /tmp && $(CURDIR)/.venv-core/bin/detente analyze elmira --format json > /dev/null
+	cd /tmp && $(CURDIR)/.venv-core/bin/detente explain chicken --state NN --party p1 > /dev/null
+	rm -rf .venv-core
+
+test: lint typecheck docs unit core
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_graph_model.py
 
 clean:
-	rm -rf $(VENV) .site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-core .site .pytest_cache .mypy_cache .ruff_cache

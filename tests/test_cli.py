@@ -30,7 +30,6 @@ def test_analyze_json_has_exactly_the_documented_shape() -> None:
         "parties",
         "concepts",
         "equilibria",
-        "status_quo",
         "states",
     ]
     assert document["format"] == "detente/analysis/1"

@@ -98,7 +98,7 @@ def syria_iraq() -> GraphModel:
 
 def elmira() -> GraphModel:
     """Elmira groundwater conflict with the abandon states kept as four tied states."""
-    options: list[Option | tuple[str, str] | tuple[str, str, str]] = [
+    options = [
         Option("modify", "moe", moves="forward"),
         Option("delay", "uniroyal", moves="backward"),
         Option("accept", "uniroyal"),
@@ -113,7 +113,7 @@ def elmira() -> GraphModel:
     scores = {party: _ranked(text) for party, text in rankings.items()}
     states = sorted(scores["moe"])
     payoff = [[scores[party][s] for s in states] for party in rankings]
-    return GraphModel.build(list(rankings), options, states, payoff)  # type: ignore[arg-type]
+    return GraphModel.build(list(rankings), options, states, payoff)
 
 
 PUBLISHED: dict[str, tuple[Callable[[], GraphModel], dict[str, set[str]]]] = {
@@ -208,7 +208,11 @@ def test_oracle_group_moves_allow_a_member_to_move_again_after_another() -> None
 
 
 def test_oracle_unilateral_moves_respect_irreversibility() -> None:
-    options = [Option("f", "p", moves="forward"), Option("b", "p", moves="backward"), ("x", "q")]
+    options = [
+        Option("f", "p", moves="forward"),
+        Option("b", "p", moves="backward"),
+        Option("x", "q"),
+    ]
     model = GraphModel.build(["p", "q"], options, range(8), np.zeros((2, 8)))
     oracle = Oracle(model)
     reach = {

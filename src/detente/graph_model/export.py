@@ -30,8 +30,6 @@ def analysis_document(result: StabilityResult, *, states: bool = True) -> dict[s
         "concepts": list(result.concepts),
         "equilibria": {c: result.equilibria(c) for c in result.concepts},
     }
-    if model.status_quo is not None:
-        document["status_quo"] = model.code(model.status_quo)
     if not states:
         return document
     codes = model.codes()
