@@ -132,6 +132,8 @@ def test_bad_format_and_concepts_exit_2() -> None:
 def test_missing_file_exit_2() -> None:
     code, _, stderr = invoke("analyze", "no-such-file.yaml")
     assert code == 2 and "cannot read scenario file" in stderr
+    code, _, stderr = invoke("analyze", "elmria")
+    assert code == 2 and "no catalogue entry" in stderr and "elmira" in stderr
 
 
 def test_schema_is_json_schema_of_the_format() -> None:

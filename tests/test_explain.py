@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from detente import GraphModel, analyze_stability, explain_state, load_scenario
 from detente.catalogue import catalogue_path
-from detente.graph_model.explain import Explanation, Move
+from detente.graph_model.explain import Explanation, Move, describe
 from strategies import graph_models
 
 
@@ -97,3 +97,16 @@ def test_stable_state_without_improvements_says_so() -> None:
     )
     text = str(explain_state(analyze_stability(model), "NN", "a"))
     assert "no unilateral improvement" in text
+
+
+def test_long_explanations_list_the_best_improvements_first() -> None:
+    options = [("a0", "a"), ("a1", "a"), ("a2", "a"), ("a3", "a"), ("b0", "b")]
+    states = list(range(32))
+    model = GraphModel.build(["a", "b"], options, states, [states, [0] * 32])
+    explanation = explain_state(analyze_stability(model), "NNNNN", "a")
+    assert len(explanation.improvements) == 15
+    levels = [item.level for item in explanation.improvements]
+    assert levels == sorted(levels, reverse=True)
+    text = describe(explanation, limit=3)
+    assert text.count("\n- ") == 3
+    assert "... and 12 more improvements" in text

@@ -67,7 +67,10 @@ def _load(target: str) -> Scenario:
 
     if target in catalogue_ids():
         return load_catalogue(target)
-    return load_scenario(path)
+    raise _UsageError(
+        f"no file {target!r} and no catalogue entry of that name; "
+        f"catalogue entries: {', '.join(catalogue_ids())}"
+    )
 
 
 def _graph_result(scenario: Scenario, concepts: str | None) -> StabilityResult:

@@ -77,7 +77,7 @@ def _move(model: GraphModel, party: int, before: int, after: int) -> Move:
 
 
 class _Searcher:
-    """Unilateral moves and preference lookups for one model."""
+    """Unilateral moves and preference lookups for one model, on arrays of states."""
 
     def __init__(self, model: GraphModel):
         self.model = model
@@ -87,65 +87,91 @@ class _Searcher:
         index = np.searchsorted(self.model.states, states)
         return np.asarray(self.model.payoff[party][index], dtype=np.int32)
 
-    def moves(self, party: int, state: int) -> NDArray[np.int64]:
-        """``R_party(state)``: feasible states reachable in one move, irreversibility respected."""
+    def moves_from(
+        self, party: int, states: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every one-move pair ``(origin index, target)`` of ``party`` from ``states``.
+
+        Targets are the feasible states that differ from the origin in some of the party's own
+        options and respect irreversibility (``R_party``).
+        """
         bits = self.bits[party]
         patterns = np.arange(1 << len(bits), dtype=np.int64)
-        targets = np.full(len(patterns), state, dtype=np.int64)
-        keep = np.ones(len(patterns), dtype=bool)
-        for position, bit in enumerate(bits):
+        targets = np.repeat(states[:, None], len(patterns), axis=1)
+        keep = np.ones(targets.shape, dtype=bool)
+        for position, bit in enumerate(bits.tolist()):
             value = (patterns >> position) & 1
-            targets = (targets & ~np.int64(1 << int(bit))) | (value << int(bit))
-            current = (state >> int(bit)) & 1
-            direction = self.model.options[int(bit)].moves
+            current = (states[:, None] >> bit) & 1
+            targets = (targets & ~np.int64(1 << bit)) | (value[None, :] << bit)
+            direction = self.model.options[bit].moves
             if direction == "forward":
-                keep &= value >= current
+                keep &= value[None, :] >= current
             elif direction == "backward":
-                keep &= value <= current
-        targets = targets[keep & (targets != state)]
-        index = np.searchsorted(self.model.states, targets)
-        index = np.minimum(index, self.model.n_states - 1)
-        return np.asarray(targets[self.model.states[index] == targets], dtype=np.int64)
+                keep &= value[None, :] <= current
+        keep &= targets != states[:, None]
+        origin, column = np.nonzero(keep)
+        found = targets[origin, column]
+        index = np.minimum(np.searchsorted(self.model.states, found), self.model.n_states - 1)
+        feasible = self.model.states[index] == found
+        return origin[feasible], found[feasible]
+
+    def moves(self, party: int, state: int) -> NDArray[np.int64]:
+        """``R_party(state)`` for one state."""
+        return self.moves_from(party, np.array([state], dtype=np.int64))[1]
 
     def shortest_sanction(
         self,
         start: int,
         movers: list[int],
         improving: bool,
-        accept: Callable[[int], bool],
+        accept: Callable[[NDArray[np.int64]], NDArray[np.bool_]],
     ) -> list[tuple[int, int]] | None:
         """Shortest legal sequence of ``movers``' moves from ``start`` to an accepted state.
 
-        Returns the path as (mover, state) steps, or ``None`` when no reachable state qualifies.
+        Breadth first, a whole frontier at a time. Returns the path as (mover, state) steps, or
+        ``None`` when no reachable state qualifies.
         """
-        parent: dict[int, tuple[int, int]] = {start: (-1, -1)}
-        frontier = [start]
-        while frontier:
-            following: list[int] = []
-            for state in frontier:
-                for mover in movers:
-                    targets = self.moves(mover, state)
-                    if improving and len(targets):
-                        here = self.level(mover, np.array([state], dtype=np.int64))[0]
-                        targets = targets[self.level(mover, targets) > here]
-                    for target in targets.tolist():
-                        if target in parent:
-                            continue
-                        parent[target] = (state, mover)
-                        if accept(target):
-                            return self._path(parent, target)
-                        following.append(target)
-            frontier = following
+        visited = {start}
+        frontier = np.array([start], dtype=np.int64)
+        last = np.array([-1], dtype=np.int64)
+        # Per level: reached states, the state each came from, and who moved.
+        levels: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = []
+        while len(frontier):
+            reached, parents, who = [], [], []
+            for mover in movers:
+                # Nobody moves twice in a row: a second move by the same party reaches nothing
+                # its first move could not have reached directly.
+                sources = frontier[last != mover]
+                origin, targets = self.moves_from(mover, sources)
+                if improving and len(targets):
+                    better = self.level(mover, targets) > self.level(mover, sources[origin])
+                    origin, targets = origin[better], targets[better]
+                reached.append(targets)
+                parents.append(sources[origin])
+                who.append(np.full(len(targets), mover, dtype=np.int64))
+            states = np.concatenate(reached)
+            fresh = np.array([s not in visited for s in states.tolist()], dtype=bool)
+            states, first = np.unique(states[fresh], return_index=True)
+            parent = np.concatenate(parents)[fresh][first]
+            mover_of = np.concatenate(who)[fresh][first]
+            visited.update(states.tolist())
+            levels.append((states, parent, mover_of))
+            hits = np.flatnonzero(accept(states)) if len(states) else np.array([], dtype=np.int64)
+            if len(hits):
+                return self._path(levels, int(states[hits[0]]))
+            frontier, last = states, mover_of
         return None
 
     @staticmethod
-    def _path(parent: dict[int, tuple[int, int]], end: int) -> list[tuple[int, int]]:
+    def _path(
+        levels: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]], end: int
+    ) -> list[tuple[int, int]]:
         steps = []
         state = end
-        while parent[state][0] != -1:
-            previous, mover = parent[state]
-            steps.append((mover, state))
-            state = previous
+        for states, parents, movers in reversed(levels):
+            where = int(np.searchsorted(states, state))
+            steps.append((int(movers[where]), state))
+            state = int(parents[where])
         return steps[::-1]
 
 
@@ -188,14 +214,16 @@ def _sanction(
     if concept == "nash":
         return None
 
-    def no_better(state: int) -> bool:
-        return bool(search.level(i, np.array([state]))[0] <= level)
+    def no_better(states: NDArray[np.int64]) -> NDArray[np.bool_]:
+        return np.asarray(search.level(i, states) <= level)
 
-    def trapped(state: int) -> bool:
-        if not no_better(state):
-            return False
-        escapes = search.moves(i, state)
-        return not len(escapes) or bool(search.level(i, escapes).max() <= level)
+    def trapped(states: NDArray[np.int64]) -> NDArray[np.bool_]:
+        ok = no_better(states)
+        candidates = np.flatnonzero(ok)
+        origin, escapes = search.moves_from(i, states[candidates])
+        escaped = origin[search.level(i, escapes) > level]
+        ok[candidates[escaped]] = False
+        return ok
 
     accept = trapped if concept == "smr" else no_better
     path = search.shortest_sanction(start, others, concept == "seq", accept)
@@ -226,8 +254,9 @@ def _describe_move(model: GraphModel, move: Move) -> str:
     return f"{_name(model, move.party)} {' and '.join(parts)} (to {move.after})"
 
 
-def describe(explanation: Explanation) -> str:
-    """Plain-language account of an :class:`Explanation`."""
+def describe(explanation: Explanation, limit: int = 12) -> str:
+    """Plain-language account of an :class:`Explanation`, listing at most ``limit``
+    improvements (the most attractive first)."""
     model = explanation.model
     who = _name(model, explanation.party)
     top = int(model.payoff[model.party_index(explanation.party)].max())
@@ -250,7 +279,7 @@ def describe(explanation: Explanation) -> str:
         return "\n".join(lines)
     count = len(explanation.improvements)
     lines.append(f"{who} has {count} unilateral improvement{'s' if count > 1 else ''}:")
-    for item in explanation.improvements:
+    for item in explanation.improvements[:limit]:
         lines.append(f"- {_describe_move(model, item.move)}, level {item.level}.")
         for concept, sanction in item.sanctions.items():
             if concept == "nash":
@@ -267,6 +296,12 @@ def describe(explanation: Explanation) -> str:
                 f"    {concept.upper()}: blocked; {steps}, which {who} ranks at level "
                 f"{sanction.level}, no better than {explanation.state}."
             )
+    hidden = count - limit
+    if hidden > 0:
+        lines.append(
+            f"... and {hidden} more improvement{'s' if hidden > 1 else ''} "
+            "(all are in the Explanation record of the Python API)."
+        )
     return "\n".join(lines)
 
 

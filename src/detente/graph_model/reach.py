@@ -112,11 +112,7 @@ def closure_min(
     feasible: NDArray[np.bool_],
 ) -> NDArray[np.int32]:
     """Smallest value over each state and every state a group reaches by legal move sequences."""
-    out = values.copy()
-    out[~feasible] = HIGH
-    if len(group) == 1:
-        return cone_min(out, group[0], feasible)
-    return _fixpoint(out, [_bind_cone_min(m, feasible) for m in group])
+    return _closure(values, [_bind_cone_min(m, feasible) for m in group], feasible)
 
 
 Step = Callable[[NDArray[np.int32]], NDArray[np.int32]]
@@ -234,13 +230,15 @@ def improving_closure_min(
     feasible: NDArray[np.bool_],
 ) -> NDArray[np.int32]:
     """Smallest value over each state and every state a group reaches by improving sequences."""
+    return _closure(values, [plan.improving_min for plan in plans], feasible)
+
+
+def _closure(
+    values: NDArray[np.int32], steps: Sequence[Step], feasible: NDArray[np.bool_]
+) -> NDArray[np.int32]:
     out = values.copy()
     out[~feasible] = HIGH
-    steps = [_bind_improving_min(plan) for plan in plans]
     if len(steps) == 1:
+        # One party's moves (and its improvements) are transitive: one step is the closure.
         return np.minimum(out, steps[0](out))
     return _fixpoint(out, steps)
-
-
-def _bind_improving_min(plan: ImprovementPlan) -> Step:
-    return lambda values: np.minimum(values, plan.improving_min(values))
