@@ -9,6 +9,7 @@ The public API in one place::
     result.equilibria("gmr")            # ['NN', 'YY']
 """
 
+from detente.bargaining import BargainingProblem, BargainingResult, solve_bargaining
 from detente.errors import DetenteError, ExpressionError, ModelTooLargeError, ScenarioError
 from detente.graph_model import CONCEPTS, GraphModel, StabilityResult, analyze_stability
 from detente.graph_model.explain import Explanation, explain_state
@@ -16,6 +17,8 @@ from detente.scenario import Scenario, load_scenario, load_scenario_data, load_s
 
 __all__ = [
     "CONCEPTS",
+    "BargainingProblem",
+    "BargainingResult",
     "DetenteError",
     "Explanation",
     "ExpressionError",
@@ -29,6 +32,7 @@ __all__ = [
     "load_scenario",
     "load_scenario_data",
     "load_scenario_text",
+    "solve_bargaining",
 ]
 
 __version__ = "0.1.0"

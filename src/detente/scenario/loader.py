@@ -9,9 +9,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from detente.bargaining.problem import BargainingProblem
 from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import GraphModel
 from detente.scenario.compile import compile_graph_model
+from detente.scenario.compile_bargaining import compile_bargaining
 from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
 from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
 
@@ -33,11 +35,14 @@ class Scenario:
         Where it was read from (a path, or a description such as ``<data>``).
     graph_model
         The compiled graph model, or ``None`` when the scenario has no ``graph_model`` section.
+    bargaining
+        The compiled bargaining problem, or ``None`` when there is no ``bargaining`` section.
     """
 
     document: ScenarioDocument
     source: str
     graph_model: GraphModel | None
+    bargaining: BargainingProblem | None = None
 
     @property
     def title(self) -> str:
@@ -123,13 +128,16 @@ def load_scenario_data(
     raw: list[tuple[Path, str, str | None]] = []
     _check_references(document, raw)
     graph_model = compile_graph_model(document, raw) if not raw else None
+    bargaining = compile_bargaining(document, raw) if document.bargaining is not None else None
     if raw:
         problems = [
             Problem(format_location(path), message, hint, lines.line_of(path))
             for path, message, hint in raw
         ]
         raise ScenarioError(problems, source)
-    return Scenario(document=document, source=source, graph_model=graph_model)
+    return Scenario(
+        document=document, source=source, graph_model=graph_model, bargaining=bargaining
+    )
 
 
 def _schema_problems(error: ValidationError, data: Any, lines: LineIndex) -> list[Problem]:
@@ -190,6 +198,8 @@ def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str
                 cited += [
                     ((*prefix, "evidence", e), ev.source) for e, ev in enumerate(entry.evidence)
                 ]
+    if document.bargaining is not None:
+        cited += _bargaining_citations(document)
     for k, result in enumerate(document.published_results):
         cited.append((("published_results", k, "source"), result.source))
     for path, source in cited:
@@ -198,3 +208,24 @@ def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str
             raw.append(
                 (path, f"unknown source {source!r}", f"declare it under 'sources' (known: {known})")
             )
+
+
+def _bargaining_citations(document: ScenarioDocument) -> list[tuple[Path, str]]:
+    section = document.bargaining
+    cited: list[tuple[Path, str]] = []
+    if section is None:
+        return cited
+    for k, issue in enumerate(section.issues):
+        cited += [
+            (("bargaining", "issues", k, "evidence", e), ev.source)
+            for e, ev in enumerate(issue.evidence)
+        ]
+    for party, prefs in section.preferences.items():
+        base: Path = ("bargaining", "preferences", party)
+        cited += [((*base, "evidence", e), ev.source) for e, ev in enumerate(prefs.evidence)]
+        for t, term in enumerate(prefs.terms):
+            cited += [
+                ((*base, "terms", t, "evidence", e), ev.source)
+                for e, ev in enumerate(term.evidence)
+            ]
+    return cited

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from detente.scenario.bargaining_schema import BargainingSection
+from detente.scenario.records import (
+    ID_PATTERN,
+    Evidence,
+    Provenance,
+    Record,
+    check_id,
+)
 
 __all__ = [
     "FORMAT",
@@ -27,37 +36,8 @@ __all__ = [
 
 FORMAT = "detente/1"
 
-#: Ids double as names in logical expressions, so they follow the expression language's rules.
-ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*([.-]+[A-Za-z0-9_]+)*$"
-RESERVED = frozenset({"true", "false", "not", "and", "or", "implies", "iff"})
 
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-def _check_id(value: str) -> str:
-    if value.lower() in RESERVED:
-        raise ValueError(
-            f"{value!r} is a reserved word of the expression language; pick another id"
-        )
-    return value
-
-
-class Evidence(_Record):
-    """Where an assumption comes from: a declared source and a short quoted phrase."""
-
-    source: str = Field(description="Id of an entry in `sources`.")
-    quote: str | None = Field(None, description="A short phrase from the source.")
-    where: str | None = Field(None, description="Page, section, table or paragraph.")
-
-
-class _Provenance(_Record):
-    because: str | None = Field(None, description="Why this assumption holds, in plain words.")
-    evidence: tuple[Evidence, ...] = Field((), description="Sources backing the assumption.")
-
-
-class SourceSpec(_Record):
+class SourceSpec(Record):
     """A publication or document the scenario relies on."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -69,21 +49,21 @@ class SourceSpec(_Record):
     note: str | None = None
 
 
-class PartySpec(_Record):
+class PartySpec(Record):
     """A party (decision maker) to the negotiation."""
 
     id: str = Field(pattern=ID_PATTERN, description="Short identifier used everywhere else.")
     name: str | None = Field(None, description="Display name (defaults to the id).")
     description: str | None = None
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_id)
 
     @property
     def display_name(self) -> str:
         return self.name or self.id
 
 
-class OptionSpec(_Provenance):
+class OptionSpec(Provenance):
     """A yes/no option controlled by one party."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -95,10 +75,10 @@ class OptionSpec(_Provenance):
         "backward: never taken again once withdrawn.",
     )
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_id)
 
 
-class Statement(_Provenance):
+class Statement(Provenance):
     """A logical expression with its provenance (an infeasibility rule or preference statement).
 
     A plain string is accepted wherever a statement is expected.
@@ -114,13 +94,13 @@ class Statement(_Provenance):
         return value
 
 
-class RankingSpec(_Provenance):
+class RankingSpec(Provenance):
     """An explicit ranking of state codes, best first; a nested list is a group of ties."""
 
     ranking: tuple[str | tuple[str, ...], ...] = Field(min_length=1)
 
 
-class GraphModelSection(_Record):
+class GraphModelSection(Record):
     """The graph-model view of the conflict (Fang, Hipel & Kilgour 1993)."""
 
     options: tuple[OptionSpec, ...] = Field(min_length=1)
@@ -136,7 +116,7 @@ class GraphModelSection(_Record):
     )
 
 
-class PublishedResult(_Record):
+class PublishedResult(Record):
     """Equilibria reported in the literature for this scenario."""
 
     source: str
@@ -145,7 +125,7 @@ class PublishedResult(_Record):
     equilibria: dict[Literal["nash", "gmr", "smr", "seq"], tuple[str, ...]]
 
 
-class ScenarioDocument(_Record):
+class ScenarioDocument(Record):
     """A whole scenario file."""
 
     format: Literal["detente/1"] = Field(description="Always `detente/1`.")
@@ -154,4 +134,5 @@ class ScenarioDocument(_Record):
     sources: tuple[SourceSpec, ...] = ()
     parties: tuple[PartySpec, ...] = Field(min_length=1)
     graph_model: GraphModelSection | None = None
+    bargaining: BargainingSection | None = None
     published_results: tuple[PublishedResult, ...] = ()
