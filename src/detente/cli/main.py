@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from detente.bargaining.analysis import SOLUTION_NAMES, BargainingResult
 from detente.errors import DetenteError
 from detente.graph_model.explain import explain_state
 from detente.graph_model.export import analysis_document
@@ -155,6 +156,88 @@ def _print_analysis(result: StabilityResult, all_states: bool) -> None:
         "Each concept column has one letter per party, in order: "
         + ", ".join(f"{p.id} ({p.name})" for p in model.parties)
     )
+
+
+@app.command()
+def bargain(
+    file: FileArgument,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = "table",
+    plot: Annotated[
+        Path | None, typer.Option(help="Draw the outcomes, frontier and solutions (.svg/.png).")
+    ] = None,
+) -> None:
+    """Bargaining analysis: Pareto frontier, zone of agreement, solutions, Rubinstein split."""
+    from detente.bargaining import solve_bargaining
+    from detente.bargaining.export import bargaining_document
+
+    with _user_errors():
+        if output_format not in {"table", "json"}:
+            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        scenario = _load(file)
+        if scenario.bargaining is None:
+            raise _UsageError(f"{scenario.source} has no bargaining section to analyse")
+        result = solve_bargaining(scenario.bargaining)
+        if plot is not None:
+            from detente.plots.bargaining import save_bargaining_plot
+
+            save_bargaining_plot(result, plot)
+        if output_format == "json":
+            sys.stdout.write(json.dumps(bargaining_document(result), indent=1) + "\n")
+            return
+        _print_bargaining(result)
+        if plot is not None:
+            out.print(f"plot written to {plot}", markup=False)
+
+
+def _print_bargaining(result: BargainingResult) -> None:
+    problem = result.problem
+    names = [p.name for p in problem.parties]
+    out.print(f"[bold]{problem.title}[/]")
+    out.print(
+        f"{len(problem.parties)} parties, {len(problem.issues)} issues, "
+        f"{problem.n_outcomes:,} outcomes; Pareto frontier: {len(result.frontier):,} outcomes"
+    )
+    walk = ", ".join(f"{n} {r:.3g}" for n, r in zip(names, problem.reservation, strict=True))
+    out.print(f"Walk-away (reservation) values: {walk}", markup=False)
+    if result.gap is not None:
+        values = problem.outcome(result.gap.outcome)
+        cuts = ", ".join(
+            f"{n} by {c:.3g}" for n, c in zip(names, result.gap.concessions, strict=True) if c > 0
+        )
+        out.print(
+            f"[bold red]No zone of possible agreement[/]: no outcome is at least as good as "
+            f"walking away for every party. The smallest total concession that would open one "
+            f"is {result.gap.total:.3g} ({cuts}), at {_values_text(values)}."
+        )
+    else:
+        out.print(f"[bold green]Zone of possible agreement[/]: {result.zone_size:,} outcomes.")
+        table = Table(title="Solutions", title_justify="left")
+        table.add_column("solution")
+        table.add_column("outcome", no_wrap=True)
+        for name in names:
+            table.add_column(name, justify="right")
+        for name, solution in result.solutions.items():
+            row = [SOLUTION_NAMES[name].split(" (")[0], _values_text(solution.values, "\n")]
+            row += [f"{u:.3f}" for u in solution.utilities]
+            table.add_row(*row)
+        out.print(table)
+    if result.rubinstein is not None:
+        split = result.rubinstein
+        horizon = f"{split.horizon} rounds" if split.horizon else "no deadline"
+        shares = ", ".join(f"{n} {x:.3f}" for n, x in zip(names, split.shares, strict=True))
+        out.print(
+            f"Rubinstein split of the surplus ({horizon}, {names[split.first_proposer]} "
+            f"proposes first): {shares}",
+            markup=False,
+        )
+    powers = ", ".join(f"{n} {w:.2f}" for n, w in zip(names, result.powers, strict=True))
+    out.print(f"Bargaining power from patience: {powers}", markup=False)
+
+
+def _values_text(values: Mapping[str, str], separator: str = ", ") -> str:
+    return separator.join(f"{issue}={value}" for issue, value in values.items())
 
 
 @app.command()

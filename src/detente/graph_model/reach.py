@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.graph_model.model import Direction
+
+IntT = TypeVar("IntT", np.int32, np.int64)
 
 __all__ = [
     "HIGH",
@@ -58,17 +61,27 @@ class PartyMoves:
             total |= 1 << bit
         return total
 
+    def reversed(self) -> PartyMoves:
+        """The same options with forward and backward swapped: who could have moved *here*."""
+        swap: dict[Direction, Direction] = {
+            "forward": "backward",
+            "backward": "forward",
+            "both": "both",
+        }
+        return PartyMoves(self.bits, tuple(swap[d] for d in self.directions))
+
     @property
     def irreversible(self) -> tuple[tuple[int, Direction], ...]:
         return tuple((b, d) for b, d in zip(self.bits, self.directions, strict=True) if d != "both")
 
 
 def _cone_reduce(
-    values: NDArray[np.int32],
+    values: NDArray[IntT],
     moves: PartyMoves,
     feasible: NDArray[np.bool_],
     maximum: bool,
-) -> NDArray[np.int32]:
+    fill: int | None = None,
+) -> NDArray[IntT]:
     """Reduce ``values`` over each state and the states its party can move to.
 
     Sum-over-subsets, one pass per option: a free option combines both halves; a ``forward``
@@ -88,7 +101,7 @@ def _cone_reduce(
             ufunc(no, yes, out=no)
         else:
             ufunc(yes, no, out=yes)
-    out[~feasible] = LOW if maximum else HIGH
+    out[~feasible] = (LOW if maximum else HIGH) if fill is None else fill
     return out
 
 
@@ -100,10 +113,16 @@ def cone_max(
 
 
 def cone_min(
-    values: NDArray[np.int32], moves: PartyMoves, feasible: NDArray[np.bool_]
-) -> NDArray[np.int32]:
-    """For every state, the smallest value among it and the states its party reaches in one move."""
-    return _cone_reduce(values, moves, feasible, maximum=False)
+    values: NDArray[IntT],
+    moves: PartyMoves,
+    feasible: NDArray[np.bool_],
+    fill: int | None = None,
+) -> NDArray[IntT]:
+    """For every state, the smallest value among it and the states its party reaches in one move.
+
+    Infeasible cells must hold, and get back, the neutral value ``fill`` (default :data:`HIGH`).
+    """
+    return _cone_reduce(values, moves, feasible, maximum=False, fill=fill)
 
 
 def closure_min(

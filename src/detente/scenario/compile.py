@@ -21,7 +21,7 @@ from detente.graph_model.model import GraphModel, Option, Party, codes_of
 from detente.scenario.document import Path
 from detente.scenario.schema import GraphModelSection, RankingSpec, ScenarioDocument, Statement
 
-__all__ = ["compile_graph_model"]
+__all__ = ["compile_graph_model", "compile_perceptions"]
 
 _MAX_LISTED = 5
 
@@ -135,10 +135,8 @@ def compile_graph_model(
                 f"party {party!r} has no preferences",
                 "add a list of preference statements or a ranking for it",
             )
-        elif isinstance(spec, RankingSpec):
-            payoff.append(_ranking_scores(spec, path, states, context))
         else:
-            payoff.append(_prioritisation_scores(spec, path, states, context))
+            payoff.append(_scores(spec, path, states, context))
     status_quo = _status_quo(section.status_quo, (*base, "status_quo"), states, context)
     if len(problems) > start:
         return None
@@ -151,6 +149,70 @@ def compile_graph_model(
         title=document.title,
         status_quo=status_quo,
     )
+
+
+def _scores(
+    spec: tuple[Statement, ...] | RankingSpec,
+    path: Path,
+    states: NDArray[np.int64],
+    context: _Context,
+) -> NDArray[np.int64]:
+    if isinstance(spec, RankingSpec):
+        return _ranking_scores(spec, path, states, context)
+    return _prioritisation_scores(spec, path, states, context)
+
+
+def compile_perceptions(
+    document: ScenarioDocument, model: GraphModel, problems: list[tuple[Path, str, str | None]]
+) -> dict[str, GraphModel]:
+    """The game as each perceiving party sees it (a first-level hypergame; Wang, Hipel &
+    Fraser 1988): its own preferences are the true ones, the others' are what it believes
+    (their true preferences where it states no belief)."""
+    section = document.graph_model
+    if section is None or not section.perceptions:
+        return {}
+    base: Path = ("graph_model", "perceptions")
+    ids = [p.id for p in model.parties]
+    context = _Context(
+        tuple(o.id for o in model.options),
+        _OptionBits(tuple(o.id for o in model.options)),
+        problems,
+    )
+    games: dict[str, GraphModel] = {}
+    for perceiver, beliefs in section.perceptions.items():
+        if perceiver not in ids:
+            context.report(
+                (*base, perceiver),
+                f"{perceiver!r} is not a party of the graph model",
+                f"parties with options are: {', '.join(ids)}",
+            )
+            continue
+        payoff = model.payoff.astype(np.int64)
+        for perceived, spec in beliefs.items():
+            where = (*base, perceiver, perceived)
+            if perceived == perceiver:
+                context.report(
+                    where,
+                    f"{perceiver!r} cannot misperceive its own preferences",
+                    "its own preferences are under graph_model.preferences",
+                )
+            elif perceived not in ids:
+                context.report(
+                    where,
+                    f"{perceived!r} is not a party of the graph model",
+                    f"parties with options are: {', '.join(ids)}",
+                )
+            else:
+                payoff[ids.index(perceived)] = _scores(spec, where, model.states, context)
+        games[perceiver] = GraphModel.build(
+            parties=model.parties,
+            options=model.options,
+            states=model.states,
+            payoff=payoff,
+            title=f"{model.title}, as {perceiver} sees it",
+            status_quo=None if model.status_quo is None else int(model.states[model.status_quo]),
+        )
+    return games
 
 
 def _check_options(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 from detente.bargaining.problem import BargainingProblem
 from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import GraphModel
-from detente.scenario.compile import compile_graph_model
+from detente.scenario.compile import compile_graph_model, compile_perceptions
 from detente.scenario.compile_bargaining import compile_bargaining
 from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
 from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
@@ -37,12 +38,16 @@ class Scenario:
         The compiled graph model, or ``None`` when the scenario has no ``graph_model`` section.
     bargaining
         The compiled bargaining problem, or ``None`` when there is no ``bargaining`` section.
+    perceptions
+        Per perceiving party, the graph model as it sees it (its beliefs about the others'
+        preferences in place of their true ones); empty without ``perceptions``.
     """
 
     document: ScenarioDocument
     source: str
     graph_model: GraphModel | None
     bargaining: BargainingProblem | None = None
+    perceptions: Mapping[str, GraphModel] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -128,6 +133,7 @@ def load_scenario_data(
     raw: list[tuple[Path, str, str | None]] = []
     _check_references(document, raw)
     graph_model = compile_graph_model(document, raw) if not raw else None
+    perceptions = compile_perceptions(document, graph_model, raw) if graph_model else {}
     bargaining = compile_bargaining(document, raw) if document.bargaining is not None else None
     if raw:
         problems = [
@@ -136,7 +142,11 @@ def load_scenario_data(
         ]
         raise ScenarioError(problems, source)
     return Scenario(
-        document=document, source=source, graph_model=graph_model, bargaining=bargaining
+        document=document,
+        source=source,
+        graph_model=graph_model,
+        bargaining=bargaining,
+        perceptions=MappingProxyType(perceptions),
     )
 
 
@@ -164,15 +174,15 @@ def _schema_problems(error: ValidationError, data: Any, lines: LineIndex) -> lis
 
 def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str | None]]) -> None:
     """Duplicate ids and evidence that cites undeclared sources."""
-    for field, ids in (
+    for kind, ids in (
         ("parties", [p.id for p in document.parties]),
         ("sources", [s.id for s in document.sources]),
     ):
         seen: dict[str, int] = {}
         for k, item_id in enumerate(ids):
             if item_id in seen:
-                message = f"id {item_id!r} is used twice (also {field}[{seen[item_id]}])"
-                raw.append(((field, k, "id"), message, "give each its own id"))
+                message = f"id {item_id!r} is used twice (also {kind}[{seen[item_id]}])"
+                raw.append(((kind, k, "id"), message, "give each its own id"))
             seen.setdefault(item_id, k)
     sources = {s.id for s in document.sources}
     section = document.graph_model
@@ -188,11 +198,20 @@ def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str
                 (("graph_model", "infeasible", k, "evidence", e), ev.source)
                 for e, ev in enumerate(rule.evidence)
             ]
-        for party, spec in section.preferences.items():
+        beliefs: list[tuple[Path, tuple[Statement, ...] | RankingSpec]] = [
+            (("graph_model", "preferences", party), spec)
+            for party, spec in section.preferences.items()
+        ]
+        beliefs += [
+            (("graph_model", "perceptions", perceiver, perceived), spec)
+            for perceiver, views in section.perceptions.items()
+            for perceived, spec in views.items()
+        ]
+        for base, spec in beliefs:
             entries: list[tuple[Path, Statement | RankingSpec]] = (
-                [(("graph_model", "preferences", party, k), s) for k, s in enumerate(spec)]
+                [((*base, k), s) for k, s in enumerate(spec)]
                 if isinstance(spec, tuple)
-                else [(("graph_model", "preferences", party), spec)]
+                else [(base, spec)]
             )
             for prefix, entry in entries:
                 cited += [

@@ -114,6 +114,11 @@ class GraphModelSection(Record):
     status_quo: str | None = Field(
         None, description="State code of the status quo; `-` in a position means either."
     )
+    perceptions: dict[str, dict[str, tuple[Statement, ...] | RankingSpec]] = Field(
+        default_factory=dict,
+        description="Misperception (hypergames): per perceiving party, the preferences it "
+        "believes other parties have (same syntax as `preferences`).",
+    )
 
 
 class PublishedResult(Record):
