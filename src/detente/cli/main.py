@@ -254,6 +254,22 @@ def explain(
 
 
 @app.command()
+def report(
+    file: FileArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.html or report.md")],
+) -> None:
+    """Write a report (HTML or Markdown, self-contained) with the whole analysis explained."""
+    from detente.report import collect, write_report
+
+    with _user_errors():
+        scenario = _load(file)
+        target = write_report(scenario, output)
+        narrative = collect(scenario, figures=False).narrative
+        out.print(narrative.headline, markup=False)
+        out.print(f"report written to {target}", markup=False)
+
+
+@app.command()
 def validate(file: FileArgument) -> None:
     """Check a scenario and report every problem found."""
     with _user_errors():

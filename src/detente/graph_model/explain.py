@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from detente.graph_model.model import GraphModel, code_of
 from detente.graph_model.stability import CONCEPT_NAMES, CONCEPTS, StabilityResult
 
-__all__ = ["Explanation", "Improvement", "Move", "Sanction", "explain_state"]
+__all__ = ["Explanation", "Improvement", "Move", "Sanction", "UnilateralMoves", "explain_state"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _move(model: GraphModel, party: int, before: int, after: int) -> Move:
     return Move(model.parties[party].id, code_of(before, n), code_of(after, n), taken, withdrawn)
 
 
-class _Searcher:
+class UnilateralMoves:
     """Unilateral moves and preference lookups for one model, on arrays of states."""
 
     def __init__(self, model: GraphModel):
@@ -187,7 +187,7 @@ def explain_state(result: StabilityResult, code: str, party: str) -> Explanation
     i = model.party_index(party)
     index = model.index_of(code)
     state = int(model.states[index])
-    search = _Searcher(model)
+    search = UnilateralMoves(model)
     level = int(model.payoff[i][index])
     others = [j for j in range(len(model.parties)) if j != i]
     improvements = []
@@ -209,7 +209,7 @@ def explain_state(result: StabilityResult, code: str, party: str) -> Explanation
 
 
 def _sanction(
-    search: _Searcher, concept: str, i: int, level: int, start: int, others: list[int]
+    search: UnilateralMoves, concept: str, i: int, level: int, start: int, others: list[int]
 ) -> Sanction | None:
     if concept == "nash":
         return None

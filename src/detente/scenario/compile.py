@@ -21,7 +21,7 @@ from detente.graph_model.model import GraphModel, Option, Party, codes_of
 from detente.scenario.document import Path
 from detente.scenario.schema import GraphModelSection, RankingSpec, ScenarioDocument, Statement
 
-__all__ = ["compile_graph_model", "compile_perceptions"]
+__all__ = ["Proposal", "compile_graph_model", "compile_perceptions", "compile_proposals"]
 
 _MAX_LISTED = 5
 
@@ -330,31 +330,76 @@ def _status_quo(
 ) -> int | None:
     if pattern is None or len(states) == 0:
         return None
+    return _match_state(pattern, path, states, context, "status quo")
+
+
+def _match_state(
+    text: str, path: Path, states: NDArray[np.int64], context: _Context, what: str
+) -> int | None:
+    """The one feasible state described by ``text``: a code, a code with ``-`` for "either",
+    or a logical expression over options."""
     n = len(context.option_ids)
-    if len(pattern) != n or any(letter not in "YN-" for letter in pattern):
-        context.report(
-            path,
-            f"status quo {pattern!r} is not a state code",
-            f"write {n} letters Y, N or - (either), one per option in order",
-        )
-        return None
-    care = sum(1 << k for k, letter in enumerate(pattern) if letter != "-")
-    value = sum(1 << k for k, letter in enumerate(pattern) if letter == "Y")
-    matches = states[(states & care) == value]
+    if len(text) == n and all(letter in "YN-" for letter in text):
+        care = sum(1 << k for k, letter in enumerate(text) if letter != "-")
+        value = sum(1 << k for k, letter in enumerate(text) if letter == "Y")
+        matches = states[(states & care) == value]
+    else:
+        truth = context.evaluate(Statement(expr=text), path)
+        if truth is None:
+            return None
+        matches = states[truth[states]]
     if len(matches) == 0:
         context.report(
             path,
-            f"status quo {pattern} matches no feasible state",
-            "it is removed by an infeasibility rule; fix the code or the rules",
+            f"{what} {text} matches no feasible state",
+            "it is removed by an infeasibility rule; fix it or the rules",
         )
         return None
     if len(matches) > 1:
         shown = _listing(codes_of(matches[: _MAX_LISTED + 1], n))
         context.report(
             path,
-            f"status quo {pattern} is ambiguous: it matches {len(matches)} "
-            f"feasible states ({shown})",
-            "replace a - by Y or N",
+            f"{what} {text} is ambiguous: it matches {len(matches)} feasible states ({shown})",
+            "say more: replace a - by Y or N, or add conditions to the expression",
         )
         return None
     return int(matches[0])
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A salient state named in the scenario (an offer on the table, a feared outcome)."""
+
+    id: str
+    label: str
+    state: int
+    by: str | None
+
+
+def compile_proposals(
+    document: ScenarioDocument, model: GraphModel, problems: list[tuple[Path, str, str | None]]
+) -> tuple[Proposal, ...]:
+    """Resolve ``graph_model.proposals`` to feasible states of ``model``."""
+    section = document.graph_model
+    if section is None:
+        return ()
+    ids = tuple(o.id for o in model.options)
+    context = _Context(ids, _OptionBits(ids), problems)
+    parties = [p.id for p in model.parties]
+    found = []
+    seen: set[str] = set()
+    for k, spec in enumerate(section.proposals):
+        path: Path = ("graph_model", "proposals", k)
+        if spec.id in seen:
+            context.report((*path, "id"), f"proposal id {spec.id!r} is used twice", None)
+        seen.add(spec.id)
+        if spec.by is not None and spec.by not in parties:
+            context.report(
+                (*path, "by"),
+                f"{spec.by!r} is not a party of the graph model",
+                f"parties with options are: {', '.join(parties)}",
+            )
+        state = _match_state(spec.state, (*path, "state"), model.states, context, "proposal")
+        if state is not None:
+            found.append(Proposal(spec.id, spec.label or spec.id, state, spec.by))
+    return tuple(found)

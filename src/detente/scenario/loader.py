@@ -13,7 +13,12 @@ from pydantic import ValidationError
 from detente.bargaining.problem import BargainingProblem
 from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import GraphModel
-from detente.scenario.compile import compile_graph_model, compile_perceptions
+from detente.scenario.compile import (
+    Proposal,
+    compile_graph_model,
+    compile_perceptions,
+    compile_proposals,
+)
 from detente.scenario.compile_bargaining import compile_bargaining
 from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
 from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
@@ -41,6 +46,8 @@ class Scenario:
     perceptions
         Per perceiving party, the graph model as it sees it (its beliefs about the others'
         preferences in place of their true ones); empty without ``perceptions``.
+    proposals
+        Salient states named in ``graph_model.proposals``, resolved to state numbers.
     """
 
     document: ScenarioDocument
@@ -48,6 +55,7 @@ class Scenario:
     graph_model: GraphModel | None
     bargaining: BargainingProblem | None = None
     perceptions: Mapping[str, GraphModel] = field(default_factory=dict)
+    proposals: tuple[Proposal, ...] = ()
 
     @property
     def title(self) -> str:
@@ -134,6 +142,7 @@ def load_scenario_data(
     _check_references(document, raw)
     graph_model = compile_graph_model(document, raw) if not raw else None
     perceptions = compile_perceptions(document, graph_model, raw) if graph_model else {}
+    proposals = compile_proposals(document, graph_model, raw) if graph_model else ()
     bargaining = compile_bargaining(document, raw) if document.bargaining is not None else None
     if raw:
         problems = [
@@ -147,6 +156,7 @@ def load_scenario_data(
         graph_model=graph_model,
         bargaining=bargaining,
         perceptions=MappingProxyType(perceptions),
+        proposals=proposals,
     )
 
 
@@ -192,6 +202,11 @@ def _check_references(document: ScenarioDocument, raw: list[tuple[Path, str, str
             cited += [
                 (("graph_model", "options", k, "evidence", e), ev.source)
                 for e, ev in enumerate(option.evidence)
+            ]
+        for k, proposal in enumerate(section.proposals):
+            cited += [
+                (("graph_model", "proposals", k, "evidence", e), ev.source)
+                for e, ev in enumerate(proposal.evidence)
             ]
         for k, rule in enumerate(section.infeasible):
             cited += [

@@ -27,6 +27,7 @@ __all__ = [
     "GraphModelSection",
     "OptionSpec",
     "PartySpec",
+    "ProposalSpec",
     "PublishedResult",
     "RankingSpec",
     "ScenarioDocument",
@@ -100,6 +101,18 @@ class RankingSpec(Provenance):
     ranking: tuple[str | tuple[str, ...], ...] = Field(min_length=1)
 
 
+class ProposalSpec(Provenance):
+    """A salient state: an offer made, a deal discussed, an outcome feared."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str | None = None
+    state: str = Field(
+        description="A state code (`-` for either), or a logical expression over options that "
+        "matches exactly one feasible state."
+    )
+    by: str | None = Field(None, description="The party that proposed it, if any.")
+
+
 class GraphModelSection(Record):
     """The graph-model view of the conflict (Fang, Hipel & Kilgour 1993)."""
 
@@ -113,6 +126,9 @@ class GraphModelSection(Record):
     )
     status_quo: str | None = Field(
         None, description="State code of the status quo; `-` in a position means either."
+    )
+    proposals: tuple[ProposalSpec, ...] = Field(
+        (), description="Salient states (offers on the table) to explain in reports."
     )
     perceptions: dict[str, dict[str, tuple[Statement, ...] | RankingSpec]] = Field(
         default_factory=dict,
