@@ -62,3 +62,35 @@ def test_bad_plot_name_and_missing_section(tmp_path: Path) -> None:
     assert code == 2 and ".svg, .png or .pdf" in stderr
     code, _, stderr = invoke("bargain", "prisoners-dilemma")
     assert code == 2 and "no bargaining section" in stderr
+
+
+GENIUS = Path(__file__).parent / "fixtures" / "genius" / "holiday"
+
+
+def test_import_genius_then_bargain(tmp_path: Path) -> None:
+    target = tmp_path / "holiday.yaml"
+    code, stdout, _ = invoke(
+        "import",
+        "genius",
+        str(GENIUS / "holiday_domain.xml"),
+        str(GENIUS / "alice.xml"),
+        str(GENIUS / "bob.xml"),
+        "-o",
+        str(target),
+        "--deadline",
+        "10",
+    )
+    assert code == 0 and "45 outcomes" in stdout
+    assert "deadline: 10" in target.read_text()
+    code, stdout, _ = invoke("bargain", str(target), "-f", "json")
+    assert code == 0 and json.loads(stdout)["outcomes"] == 45
+
+
+def test_import_genius_bad_file_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<negotiation_template><utility_space")
+    code, stdout, stderr = invoke(
+        "import", "genius", str(broken), str(GENIUS / "alice.xml"), str(GENIUS / "bob.xml")
+    )
+    assert code == 2 and "broken.xml" in stderr
+    assert "Traceback" not in stdout + stderr

@@ -91,7 +91,10 @@ def _two_parties(points: NDArray[np.float64]) -> NDArray[np.int64]:
 def _many_parties(points: NDArray[np.float64]) -> NDArray[np.int64]:
     distinct, inverse = np.unique(points, axis=0, return_inverse=True)
     inverse = inverse.ravel()
-    order = np.argsort(-distinct.sum(axis=1), kind="stable")
+    # A dominator's sum is never smaller (rounding is monotone) but may be *equal* in floating
+    # point, so ties in the sum are broken lexicographically, where a dominator also comes first.
+    keys = [-distinct[:, j] for j in range(distinct.shape[1] - 1, -1, -1)]
+    order = np.lexsort((*keys, -distinct.sum(axis=1)))
     candidates = distinct[order]
     frontier = np.zeros((0, points.shape[1]))
     kept: list[NDArray[np.int64]] = []

@@ -336,6 +336,45 @@ def import_gmcr_command(
         out.print(f"wrote {output} ({states} feasible states)", markup=False)
 
 
+@import_app.command("genius")
+def import_genius_command(
+    domain: Annotated[Path, typer.Argument(help="The Genius domain file (XML).")],
+    profiles: Annotated[list[Path], typer.Argument(help="Two or more profile files (XML).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Scenario file to write (default: standard output)."),
+    ] = None,
+    real_steps: Annotated[
+        int, typer.Option(help="Values to cut each real-valued issue into.", min=2)
+    ] = 11,
+    deadline: Annotated[
+        int | None,
+        typer.Option(
+            help="Rounds the negotiation lasts: turns Genius's whole-negotiation "
+            "discount into a per-round factor.",
+            min=1,
+        ),
+    ] = None,
+) -> None:
+    """Convert a Genius/ANAC negotiation domain and its profiles into a detente scenario."""
+    from detente.interop.genius import read_genius
+    from detente.interop.gmcr import scenario_yaml
+
+    with _user_errors():
+        scenario = read_genius(domain, profiles, real_steps=real_steps, deadline=deadline)
+        text = scenario_yaml(scenario)
+        problem = load_scenario_text(text, source=f"{domain} (converted)").bargaining
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _UsageError(f"cannot write {output}: {error.strerror}") from None
+        outcomes = problem.n_outcomes if problem is not None else 0
+        out.print(f"wrote {output} ({outcomes:,} outcomes)", markup=False)
+
+
 def _guarded(main: Callable[[], Any]) -> None:
     try:
         main()
