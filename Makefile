@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The flagship: the February 2019 Hanoi summit, analysed and explained in reports/hanoi-2019.html.
 demo: $(STAMP)
-	$(BIN)/detente analyze elmira
+	$(BIN)/detente analyze examples/hanoi-2019.yaml
+	$(BIN)/detente bargain examples/hanoi-2019.yaml
+	mkdir -p reports
+	$(BIN)/detente report examples/hanoi-2019.yaml -o reports/hanoi-2019.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

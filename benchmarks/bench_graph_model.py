@@ -3,7 +3,8 @@
 Each size runs in a fresh child process so its peak memory (max RSS) is its own. The conflict is
 generated as a scenario document (random infeasibility rule, random prioritised preference
 statements) and compiled outside the timed part; the timed part is Nash, GMR, SMR and SEQ for
-every party and state.
+every party and state; *sq s* is status-quo analysis (both searches from a state: by unilateral
+improvements and by any moves).
 
     python benchmarks/bench_graph_model.py            # the full table (a few minutes)
     python benchmarks/bench_graph_model.py --quick    # sizes up to 20 options
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from detente import analyze_stability, load_scenario_data
+from detente.graph_model.status_quo import reachable_from
 
 GMCR_PLUS_14 = {"seconds": 100.0, "memory_gib": 3.8}
 SIZES_FULL = [
@@ -83,6 +85,10 @@ def run_one(n_options: int, n_parties: int, seed: int) -> dict[str, Any]:
     start = time.perf_counter()
     result = analyze_stability(model)
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    reach = reachable_from(model, int(model.states[0]), improving=True)
+    reachable_from(model, int(model.states[0]), improving=False)
+    status_quo_seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {
         "options": n_options,
@@ -91,6 +97,8 @@ def run_one(n_options: int, n_parties: int, seed: int) -> dict[str, Any]:
         "irreversible": sum(o.moves != "both" for o in model.options),
         "compile_s": compiled,
         "analyze_s": seconds,
+        "status_quo_s": status_quo_seconds,
+        "reached": int((reach.distance >= 0).sum()),
         "peak_gib": peak / 2**30,
         "equilibria": {c: int(result.equilibrium_mask(c).sum()) for c in result.concepts},
     }
@@ -110,7 +118,7 @@ def main() -> None:
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     print(
         f"{'options':>7} {'parties':>7} {'states':>11} {'irrev.':>6} {'compile s':>10} "
-        f"{'analyze s':>10} {'peak GiB':>9}  equilibria (nash/gmr/smr/seq)"
+        f"{'analyze s':>10} {'sq s':>7} {'peak GiB':>9}  equilibria (nash/gmr/smr/seq)"
     )
     for n_options, n_parties in sizes:
         child = subprocess.run(
@@ -135,7 +143,8 @@ def main() -> None:
         print(
             f"{row['options']:>7} {row['parties']:>7} {row['states']:>11,} "
             f"{row['irreversible']:>6} "
-            f"{row['compile_s']:>10.3f} {row['analyze_s']:>10.3f} {row['peak_gib']:>9.2f}  "
+            f"{row['compile_s']:>10.3f} {row['analyze_s']:>10.3f} {row['status_quo_s']:>7.3f} "
+            f"{row['peak_gib']:>9.2f}  "
             f"{counts}",
             flush=True,
         )

@@ -46,7 +46,7 @@ def test_html_report_has_every_section_and_figure(tmp_path: Path) -> None:
     assert "United States does better to drop 'partial relief'" in text
     assert "North Korea expected outcomes that the real game does not support" in text
     assert "the zone of possible agreement is empty" in text
-    assert "falls short by 0.10" in text
+    assert "falls short by 0.1 in total" in text
     # Assumptions carry their evidence.
     assert "Relief for Yongbyon alone is too little." in text
     assert "Test notes: “not enough”" in text

@@ -149,15 +149,14 @@ def solve_bargaining(problem: BargainingProblem) -> BargainingResult:
             if two and name != "utilitarian":
                 kind = "nash" if name == "time_pressure" else name
                 weights = powers if name == "time_pressure" else None
-                point = continuous_solution(points, d, kind, weights)
+                point = continuous_solution(utilities[frontier], d, kind, weights)
             solutions[name] = _solution(
                 problem, utilities, name, int(candidates[pick[name]]), point
             )
-        members = np.flatnonzero(inside)
-        gains = np.maximum(utilities[members] - d, 0.0)
-        product = np.prod(gains, axis=1)
+        # The best few zone members are Pareto-optimal ones, ranked by Nash product.
+        product = np.prod(np.maximum(points - d, 0.0), axis=1)
         top = np.argsort(-product, kind="stable")[:ZONE_LISTED]
-        zone_best = tuple(int(m) for m in members[top])
+        zone_best = tuple(int(m) for m in candidates[top])
     else:
         gap = zone_gap(utilities[frontier], d)
         gap = ZoneGap(gap.total, gap.concessions, int(frontier[gap.outcome]))

@@ -172,8 +172,8 @@ class BargainingProblem:
         """
         if not self._utilities:
             shape = self.shape
-            columns = []
-            for party_terms in self.terms:
+            stacked = np.zeros((self.n_outcomes, len(self.terms)), dtype=np.float64)
+            for column, party_terms in enumerate(self.terms):
                 total = np.zeros(shape, dtype=np.float64)
                 for term in party_terms:
                     view_shape = [1] * len(shape)
@@ -182,8 +182,7 @@ class BargainingProblem:
                     for axis in term.issues:
                         view_shape[axis] = shape[axis]
                     total += term.weight * table.reshape(view_shape)
-                columns.append(total.reshape(-1))
-            stacked = np.stack(columns, axis=1)
+                stacked[:, column] = total.reshape(-1)
             stacked.setflags(write=False)
             self._utilities.append(stacked)
         return self._utilities[0]

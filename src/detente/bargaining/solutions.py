@@ -17,6 +17,7 @@ of alternating offers, bargaining power proportional to 1 / (-ln delta)).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -62,9 +63,9 @@ def nash_bargaining_solution(
     gains = np.maximum(utilities - np.asarray(reservation, dtype=np.float64), 0.0)
     k = utilities.shape[1]
     weights = np.ones(k) if powers is None else np.asarray(powers, dtype=np.float64)
+    counted = weights > 0  # a party without bargaining power does not weigh in
     with np.errstate(divide="ignore"):
-        log_product = (np.log(gains) * weights).sum(axis=1)
-    log_product[np.isnan(log_product)] = -np.inf
+        log_product = (np.log(gains[:, counted]) * weights[counted]).sum(axis=1)
     return _best(log_product, utilities.sum(axis=1))
 
 
@@ -158,17 +159,48 @@ def upper_hull(points: NDArray[np.float64]) -> NDArray[np.float64]:
     return vertices[top:]
 
 
+def _clip(hull: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The part of a decreasing boundary polyline with ``u >= d`` (entry and exit points added)."""
+    kept: list[NDArray[np.float64]] = []
+    for a, b in pairwise(hull):
+        inside_a = bool(np.all(a >= d - 1e-15))
+        if inside_a:
+            kept.append(a)
+        # The first utility grows and the second falls along the polyline: the boundary is
+        # entered across u1 = d1 and left across u2 = d2.
+        for axis in (0, 1):
+            if (a[axis] - d[axis]) * (b[axis] - d[axis]) < 0:
+                t = (d[axis] - a[axis]) / (b[axis] - a[axis])
+                crossing = a + t * (b - a)
+                crossing[axis] = d[axis]
+                if np.all(crossing >= d - 1e-12):
+                    kept.append(crossing)
+    if len(hull) and np.all(hull[-1] >= d - 1e-15):
+        kept.append(hull[-1])
+    if not kept:
+        return np.zeros((0, 2))
+    clipped = np.array(kept)
+    order = np.argsort(clipped[:, 0], kind="stable")
+    return np.asarray(clipped[order], dtype=np.float64)
+
+
 def continuous_solution(
     points: NDArray[np.float64],
     reservation: ArrayLike,
     kind: str,
     powers: ArrayLike | None = None,
 ) -> NDArray[np.float64]:
-    """A two-party solution on the convexified frontier of ``points`` (already individually
-    rational): ``kind`` is ``"nash"`` (optionally weighted by ``powers``),
-    ``"kalai_smorodinsky"`` or ``"egalitarian"``. Returns the utility pair."""
+    """A two-party solution on the convexified frontier of ``points``: ``kind`` is ``"nash"``
+    (optionally weighted by ``powers``), ``"kalai_smorodinsky"`` or ``"egalitarian"``.
+
+    The bargaining set is the convex hull of the points cut at the reservation values
+    (``u >= d``), as in Nash (1950); its upper-right boundary is a polyline on which each
+    solution has a closed form per segment. Returns the utility pair.
+    """
     d = np.asarray(reservation, dtype=np.float64)
-    hull = upper_hull(points)
+    hull = _clip(upper_hull(points), d)
+    if len(hull) == 0:
+        raise ValueError("no point of the convexified set is individually rational")
     if len(hull) == 1:
         return np.array(hull[0], dtype=np.float64)
     start, delta = hull[:-1], hull[1:] - hull[:-1]

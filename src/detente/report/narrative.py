@@ -53,7 +53,7 @@ def describe_state(model: GraphModel, code: str) -> str:
         ]
         if taken:
             parts.append(f"{party.name}: {_join(taken)}")
-    return "; ".join(parts) if parts else "no option taken by anyone"
+    return "; ".join(parts) if parts else "no option taken"
 
 
 def _concept_list(concepts: Sequence[str]) -> str:
@@ -144,7 +144,7 @@ def narrate(
         )[:12]:
             under = [c for c in concepts if stability.equilibrium_mask(c)[model.index_of(code)]]
             equilibria.append(
-                f"{describe_state(model, code)} is stable under "
+                f"{code} ({describe_state(model, code)}) is stable under "
                 f"{_concept_list(under)}: {_why_stable(stability, code)}."
             )
         for proposal in scenario.proposals:
@@ -195,6 +195,11 @@ def narrate(
                 f"From the status quo the parties can reach "
                 f"{describe_state(model, code)} by moves that each gain: {steps}."
             )
+        if not paths:
+            paths.append(
+                "No party gains by moving away from the status quo on its own, so no "
+                "sequence of moves that each gain leads anywhere else."
+            )
         for concept in stability.concepts[-1:]:
             unreachable = status_quo.unreachable(concept)
             if unreachable:
@@ -204,6 +209,7 @@ def narrate(
                 )
     if bargaining is not None:
         deals += _bargaining_sentences(bargaining)
+    headline += _headline_tail(scenario, stability, bargaining)
     return Narrative(
         headline=headline,
         equilibria=tuple(equilibria),
@@ -212,6 +218,43 @@ def narrate(
         status_quo=tuple(paths),
         bargaining=tuple(deals),
     )
+
+
+def _headline_tail(
+    scenario: Scenario, stability: StabilityResult | None, bargaining: BargainingResult | None
+) -> str:
+    """The verdict on the proposals and on the bargaining zone, for the headline."""
+    parts = []
+    offers = [p for p in scenario.proposals if p.by is not None]
+    if stability is not None and offers:
+        model = stability.model
+        holding = [
+            p.label
+            for p in offers
+            if any(
+                stability.equilibrium_mask(c)[int(model.states.searchsorted(p.state))]
+                for c in stability.concepts
+            )
+        ]
+        if not holding:
+            parts.append(
+                f"none of the {len(offers)} offers on the table is stable under any concept"
+                if len(offers) > 1
+                else "the offer on the table is not stable under any concept"
+            )
+        else:
+            parts.append(f"of the offers, only {_join(holding)} would hold")
+    if bargaining is not None:
+        if bargaining.zone_empty and bargaining.gap is not None:
+            parts.append(
+                f"no package beats walking away for every side (gap {bargaining.gap.total:.3g})"
+            )
+        else:
+            parts.append(f"{bargaining.zone_size} packages beat walking away for every side")
+    if not parts:
+        return ""
+    tail = "; ".join(parts)
+    return " " + tail[0].upper() + tail[1:] + "."
 
 
 def _name(model: GraphModel, party: str | None) -> str:
@@ -228,7 +271,7 @@ def _bargaining_sentences(result: BargainingResult) -> list[str]:
         values = ", ".join(f"{k} {v}" for k, v in problem.outcome(result.gap.outcome).items())
         who = _join(
             [
-                f"{n} would have to accept {c:.2f} less than walking away gives it"
+                f"{n} would have to accept {c:.3g} less than walking away gives it"
                 for n, c in zip(names, result.gap.concessions, strict=True)
                 if c > 0
             ]
@@ -236,7 +279,7 @@ def _bargaining_sentences(result: BargainingResult) -> list[str]:
         sentences.append(
             f"No package on the table gives every side at least what walking away gives it: "
             f"the zone of possible agreement is empty. The closest package ({values}) falls "
-            f"short by {result.gap.total:.2f} in total: {who}."
+            f"short by {result.gap.total:.3g} in total: {who}."
         )
     else:
         nash = result.solutions["nash"]

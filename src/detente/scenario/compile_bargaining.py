@@ -28,7 +28,7 @@ MAX_RANGE_VALUES = 100_000
 
 def _text(value: object) -> str:
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.12g}"
     return str(value)
 
 
@@ -138,6 +138,14 @@ def _term(
         )
     if unknown:
         return None
+    if term.weight < 0:
+        problems.append(
+            (
+                (*path, "weight"),
+                f"weight {term.weight} is negative",
+                "weights run from 0 (does not matter) upwards",
+            )
+        )
     members = [issues[i][1] for i in term.issues]
     shape = tuple(m.size for m in members)
     table = np.full(shape, np.nan)
