@@ -214,8 +214,10 @@ def continuous_solution(
         t = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 1.0)
         candidates = np.concatenate([start + t[:, None] * delta, hull])
         gains = np.maximum(candidates - d, 0.0)
+        counted = w > 0  # a party without bargaining power does not weigh in
         with np.errstate(divide="ignore"):
-            value = w[0] * np.log(gains[:, 0]) + w[1] * np.log(gains[:, 1])
+            value = (np.log(gains[:, counted]) * w[counted]).sum(axis=1)
+        value[np.any(gains < 0, axis=1)] = -np.inf
         return np.asarray(candidates[int(np.argmax(value))])
     if kind == "kalai_smorodinsky":
         direction = hull.max(axis=0) - d

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from detente.scenario.records import ID_PATTERN, Provenance, Record
 
@@ -23,8 +23,8 @@ __all__ = [
     "Value",
 ]
 
-#: An issue value as written: a name or a number.
-Value = Annotated[str | int | float, Field(union_mode="left_to_right")]
+#: An issue value as written: a name or a number (a YAML yes/no is kept as such, to be refused).
+Value = Annotated[StrictBool | str | int | float, Field(union_mode="left_to_right")]
 
 
 class RangeSpec(Record):

@@ -57,18 +57,34 @@ def _issue(spec: IssueSpec, path: Path, problems: Problems) -> Issue | None:
             return None
         values = tuple(_text(low + i * step) for i in range(count))
     else:
-        values = tuple(_text(v) for v in spec.values or ())
-        seen: set[str] = set()
-        for k, value in enumerate(values):
-            if value in seen:
+        raw = spec.values or ()
+        for k, value in enumerate(raw):
+            if isinstance(value, bool):
                 problems.append(
                     (
                         (*path, "values", k),
-                        f"value {value!r} of {spec.id!r} is listed twice",
-                        "list each value once",
+                        f"value {value!r} of {spec.id!r} was read as a yes/no",
+                        "quote it, e.g. 'true'",
                     )
                 )
-            seen.add(value)
+        values = tuple(_text(v) for v in raw)
+    repeated = (
+        sorted({v for v in values if values.count(v) > 1}) if len(set(values)) < len(values) else []
+    )
+    if repeated:
+        where = (*path, "range", "step") if spec.range is not None else (*path, "values")
+        hint = (
+            "use a coarser step: values closer than 12 significant digits look alike"
+            if spec.range is not None
+            else "list each value once"
+        )
+        problems.append(
+            (
+                where,
+                f"{spec.id!r} has repeated values: {', '.join(repr(v) for v in repeated[:5])}",
+                hint,
+            )
+        )
     return Issue(spec.id, values, spec.label or spec.id)
 
 
