@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from html import unescape
 from pathlib import Path
 
@@ -96,3 +98,36 @@ def test_catalogue_report_without_bargaining(tmp_path: Path) -> None:
     ).read_text()
     ids = re.findall(r"<h2 id='([a-z-]+)'", page)
     assert "bargaining" not in ids and "graph" in ids and page.count("<svg") == 1
+
+
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.mark.skipif(_browser() is None, reason="no Chromium on this machine (.ci/run installs it)")
+def test_hanoi_report_opens_in_a_browser(tmp_path: Path) -> None:
+    """Chromium loads the flagship report offline and lays out every section and figure."""
+    hanoi = FULL.parents[2] / "examples" / "hanoi-2019.yaml"
+    page = write_report(load_scenario(hanoi), tmp_path / "hanoi.html")
+    command = [
+        str(_browser()),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    assert re.findall(r'<h2 id="([a-z-]+)"', dom) == SECTIONS
+    assert dom.count("<svg") >= 2
+    assert "None of the 2 offers on the table is stable under any concept" in dom
