@@ -212,7 +212,8 @@ def _print_bargaining(result: BargainingResult) -> None:
             f"is {result.gap.total:.3g} ({cuts}), at {_values_text(values)}."
         )
     else:
-        out.print(f"[bold green]Zone of possible agreement[/]: {result.zone_size:,} outcomes.")
+        plural = "outcome" if result.zone_size == 1 else "outcomes"
+        out.print(f"[bold green]Zone of possible agreement[/]: {result.zone_size:,} {plural}.")
         table = Table(title="Solutions", title_justify="left")
         table.add_column("solution")
         table.add_column("outcome", no_wrap=True)
@@ -228,8 +229,13 @@ def _print_bargaining(result: BargainingResult) -> None:
         horizon = f"{split.horizon} rounds" if split.horizon else "no deadline"
         shares = ", ".join(f"{n} {x:.3f}" for n, x in zip(names, split.shares, strict=True))
         out.print(
-            f"Rubinstein split of the surplus ({horizon}, {names[split.first_proposer]} "
-            f"proposes first): {shares}",
+            f"Rubinstein split of a unit surplus ({horizon}, {names[split.first_proposer]} "
+            f"proposes first): {shares}"
+            + (
+                " (no deal beats walking away here: read it as relative bargaining strength)"
+                if result.zone_empty
+                else ""
+            ),
             markup=False,
         )
     powers = ", ".join(f"{n} {w:.2f}" for n, w in zip(names, result.powers, strict=True))
