@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from detente import ScenarioError, load_scenario_text
@@ -73,3 +75,17 @@ def test_bad_perceptions(perceptions: str, message: str, location: str) -> None:
     assert message in problem.message
     assert problem.location.startswith(location)
     assert problem.line is not None
+
+
+def test_analyze_command_shows_what_each_party_expected(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli.main import app
+
+    file = tmp_path / "chicken.yaml"
+    file.write_text(CHICKEN)
+    result = CliRunner().invoke(app, ["analyze", str(file)])
+    assert result.exit_code == 0
+    assert "the equilibria each party expected" in result.stdout
+    nash_row = [line for line in result.stdout.splitlines() if "NASH" in line][-1]
+    assert nash_row.count("YN") == 4  # real, as p1 sees it, as p2 sees it, hypergame

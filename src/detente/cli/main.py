@@ -21,6 +21,7 @@ from detente.bargaining.analysis import SOLUTION_NAMES, BargainingResult
 from detente.errors import DetenteError
 from detente.graph_model.explain import explain_state
 from detente.graph_model.export import analysis_document
+from detente.graph_model.hypergame import HypergameResult
 from detente.graph_model.stability import StabilityResult, analyze_stability
 from detente.scenario import Scenario, load_scenario, load_scenario_text
 from detente.scenario.schema import ScenarioDocument
@@ -109,6 +110,12 @@ def analyze(
             sys.stdout.write(json.dumps(analysis_document(result), indent=1) + "\n")
             return
         _print_analysis(result, all_states)
+        if scenario.perceptions and scenario.graph_model is not None:
+            from detente.graph_model.hypergame import analyze_hypergame
+
+            _print_hypergame(
+                analyze_hypergame(scenario.graph_model, scenario.perceptions, result.concepts)
+            )
 
 
 def _print_analysis(result: StabilityResult, all_states: bool) -> None:
@@ -156,6 +163,22 @@ def _print_analysis(result: StabilityResult, all_states: bool) -> None:
         "Each concept column has one letter per party, in order: "
         + ", ".join(f"{p.id} ({p.name})" for p in model.parties)
     )
+
+
+def _print_hypergame(result: HypergameResult) -> None:
+    model = result.real.model
+    table = Table(title="Misperception: the equilibria each party expected", title_justify="left")
+    table.add_column("concept")
+    table.add_column("real game")
+    for party in model.parties:
+        table.add_column(f"as {party.id} sees it")
+    table.add_column("hypergame")
+    for concept in result.concepts:
+        row = [concept.upper(), ", ".join(result.real.equilibria(concept)) or "none"]
+        row += [", ".join(result.expected(p.id, concept)) or "none" for p in model.parties]
+        row.append(", ".join(result.equilibria(concept)) or "none")
+        table.add_row(*row)
+    out.print(table)
 
 
 @app.command()
