@@ -352,17 +352,7 @@ def import_gmcr_command(
 
     with _user_errors():
         scenario = gmcr_to_scenario(read_gmcr(file), file_name=file.name)
-        text = scenario_yaml(scenario)
-        model = load_scenario_text(text, source=f"{file} (converted)").graph_model
-        if output is None:
-            sys.stdout.write(text)
-            return
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise _UsageError(f"cannot write {output}: {error.strerror}") from None
-        states = model.n_states if model is not None else 0
-        out.print(f"wrote {output} ({states} feasible states)", markup=False)
+        _emit_scenario(scenario_yaml(scenario), output, str(file))
 
 
 @import_app.command("genius")
@@ -391,17 +381,25 @@ def import_genius_command(
 
     with _user_errors():
         scenario = read_genius(domain, profiles, real_steps=real_steps, deadline=deadline)
-        text = scenario_yaml(scenario)
-        problem = load_scenario_text(text, source=f"{domain} (converted)").bargaining
-        if output is None:
-            sys.stdout.write(text)
-            return
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise _UsageError(f"cannot write {output}: {error.strerror}") from None
-        outcomes = problem.n_outcomes if problem is not None else 0
-        out.print(f"wrote {output} ({outcomes:,} outcomes)", markup=False)
+        _emit_scenario(scenario_yaml(scenario), output, str(domain))
+
+
+def _emit_scenario(text: str, output: Path | None, origin: str) -> None:
+    """Check a converted scenario loads, then write it to ``output`` (or standard output)."""
+    scenario = load_scenario_text(text, source=f"{origin} (converted)")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise _UsageError(f"cannot write {output}: {error.strerror}") from None
+    size = []
+    if scenario.graph_model is not None:
+        size.append(f"{scenario.graph_model.n_states:,} feasible states")
+    if scenario.bargaining is not None:
+        size.append(f"{scenario.bargaining.n_outcomes:,} outcomes")
+    out.print(f"wrote {output} ({', '.join(size)})", markup=False)
 
 
 def _guarded(main: Callable[[], Any]) -> None:

@@ -39,7 +39,6 @@ import hashlib
 import math
 import os
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from xml.parsers import expat
 
 from detente.errors import Problem, ScenarioError
 from detente.interop.gmcr import scenario_yaml
+from detente.interop.ids import unique_id
 from detente.scenario.records import ID_PATTERN, RESERVED
 
 __all__ = ["DEFAULT_REAL_STEPS", "MAX_FILE_BYTES", "import_genius", "read_genius"]
@@ -286,7 +286,7 @@ class _Reader:
             if index is None or name is None or kind is None or index in seen:
                 continue
             seen.add(index)
-            issue = self.domain_issue(at, index, name, kind, _slug(name, used, "issue"))
+            issue = self.domain_issue(at, index, name, kind, unique_id(name, used, "issue"))
             if issue is not None:
                 issues.append(issue)
         if not issues and not self.problems:
@@ -584,21 +584,6 @@ def _real_labels(points: Sequence[float]) -> list[Any]:
     return [repr(x).removesuffix(".0") for x in points]
 
 
-def _slug(text: str, used: set[str], fallback: str) -> str:
-    """A unique identifier (letter first, then letters, digits, ``_``) made from ``text``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:40].rstrip("_")
-    if not base or not base[0].isalpha():
-        base = f"{fallback}_{base}".rstrip("_")
-    if base in RESERVED:
-        base += "_"
-    ident, k = base, 2
-    while ident in used:
-        ident, k = f"{base}_{k}", k + 1
-    used.add(ident)
-    return ident
-
-
 def _arguments(
     profiles: object, party_ids: Sequence[str] | None, real_steps: object, deadline: object
 ) -> list[Problem]:
@@ -680,7 +665,7 @@ def read_genius(
     if reader.problems:
         raise ScenarioError(reader.problems)
     used: set[str] = set()
-    ids = list(party_ids or [_slug(p.stem, used, "party") for p in paths[1:]])
+    ids = list(party_ids or [unique_id(p.stem, used, "party") for p in paths[1:]])
     results = [p for p in parsed if p is not None]
     return _scenario(docs, issues, results, ids, objective_name, title, deadline, real_steps)
 

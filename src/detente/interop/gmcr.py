@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +33,7 @@ import yaml
 
 from detente.errors import Problem, ScenarioError
 from detente.graph_model.model import code_of
+from detente.interop.ids import unique_id
 
 __all__ = ["gmcr_to_scenario", "import_gmcr", "read_gmcr", "scenario_yaml"]
 
@@ -272,21 +271,6 @@ def _feasible_states(
     return tuple(int(s) for s in states[keep])
 
 
-def _slug(text: str, used: set[str], fallback: str) -> str:
-    """A unique identifier (letter first, then letters, digits, ``_``) made from ``text``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:30].rstrip("_")
-    if not base or not base[0].isalpha():
-        base = f"{fallback}_{base}".rstrip("_")
-    if base in _KEYWORDS:
-        base += "_"
-    ident, k = base, 2
-    while ident in used:
-        ident, k = f"{base}_{k}", k + 1
-    used.add(ident)
-    return ident
-
-
 def _expression(condition: Condition, ids: Mapping[int, str]) -> str:
     parts = [
         " and ".join(ids[i] if taken else f"not {ids[i]}" for i, taken in c) or "true"
@@ -323,8 +307,8 @@ def gmcr_to_scenario(
     """
     model = _parse(data)
     used: set[str] = set()
-    party_ids = [_slug(name, used, "party") for name in model.dm_names]
-    ids = {g: _slug(model.names[g], used, "option") for g in model.order}
+    party_ids = [unique_id(name, used, "party", length=30) for name in model.dm_names]
+    ids = {g: unique_id(model.names[g], used, "option", length=30) for g in model.order}
     options: list[dict[str, str]] = []
     for g in model.order:
         option = {"id": ids[g], "party": party_ids[model.owner[g]], "label": model.names[g]}
