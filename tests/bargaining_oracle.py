@@ -150,9 +150,7 @@ def pareto_set(points: NDArray[np.float64]) -> set[int]:
     return kept
 
 
-def _dominated_rows(
-    points: NDArray[np.float64], others: NDArray[np.float64]
-) -> NDArray[np.bool_]:
+def _dominated_rows(points: NDArray[np.float64], others: NDArray[np.float64]) -> NDArray[np.bool_]:
     """For each row of ``points``, whether some row of ``others`` dominates it (column by
     column: ``>=`` everywhere and ``>`` somewhere)."""
     at_least = np.ones((len(points), len(others)), dtype=bool)
@@ -186,7 +184,9 @@ def frontier_violations(
     for start in range(0, len(others), chunk):
         block = others[start : start + chunk]
         missing = block[~_dominated_rows(points[block], points[claimed])]
-        problems += [f"point {i} is left out but no frontier point dominates it" for i in missing[:3]]
+        problems += [
+            f"point {i} is left out but no frontier point dominates it" for i in missing[:3]
+        ]
     return problems
 
 
@@ -210,16 +210,12 @@ def nash_product(row: Sequence[Fraction], reservation: Sequence[Fraction]) -> Fr
 def weighted_nash_value(
     row: Sequence[float], reservation: Sequence[float], powers: Sequence[float]
 ) -> float:
-    """``prod (u_i - d_i) ** w_i`` in floating point.
-
-    A party left at its reservation value makes the product 0 even when its power is 0: the
-    limit of small positive powers (with ``0 ** 0 = 1`` instead, a power of 0 would let the
-    other parties take everything).
-    """
+    """``prod (u_i - d_i) ** w_i`` in floating point, with ``0 ** 0 = 1``: a party with no
+    bargaining power has no say (an infinitely patient party, ``delta = 1``, takes all it can,
+    as in Rubinstein's game with one side not discounting)."""
     value = 1.0
     for u, d, w in zip(row, reservation, powers, strict=True):
-        gain = u - d
-        value *= gain**w if gain > 0 else 0.0
+        value *= max(u - d, 0.0) ** w
     return value
 
 
@@ -274,9 +270,7 @@ def under_hull(points: NDArray[np.float64], q: Sequence[float], tolerance: float
     return bool(np.all(normals @ np.asarray(q, dtype=np.float64) <= support + tolerance))
 
 
-def ray_reach(
-    points: NDArray[np.float64], d: Sequence[float], direction: Sequence[float]
-) -> float:
+def ray_reach(points: NDArray[np.float64], d: Sequence[float], direction: Sequence[float]) -> float:
     """The largest ``s`` with ``d + s * direction`` in ``conv(points) - R^2_+``.
 
     Each half-plane ``w . x <= h(w)`` with ``w . direction > 0`` caps ``s`` at
@@ -296,35 +290,56 @@ def nash_over_hull(
     d: Sequence[float],
     powers: Sequence[float] = (1.0, 1.0),
     iterations: int = 60,
-) -> float:
-    """The largest ``prod (x_i - d_i) ** w_i`` over ``conv(points)``.
+) -> tuple[float, NDArray[np.float64]]:
+    """The largest ``prod (x_i - d_i) ** w_i`` over ``conv(points)`` cut at ``x >= d``
+    (``0 ** 0 = 1``) and a point reaching it (a supremum when a tiny power makes the product
+    jump to 0 on the border); ``(0.0, d)`` when the cut set is empty.
 
     The maximum of an increasing function over that set lies on a segment between two of the
-    points; along a segment the logarithm of the product is concave, so a golden-section search
-    on every segment at once finds it.
+    points, restricted to its part with ``x >= d``; there the logarithm of the product is
+    concave, so a golden-section search on every segment at once finds it.
     """
     origin = np.asarray(d, dtype=np.float64)
     w = np.asarray(powers, dtype=np.float64)
-    start = np.repeat(points, len(points), axis=0)
-    step = np.tile(points, (len(points), 1)) - start
+    start = np.repeat(points, len(points), axis=0) - origin  # gains at t = 0
+    step = np.tile(points, (len(points), 1)) - np.repeat(points, len(points), axis=0)
+    # The part of each segment with every gain >= 0: start + t * step >= 0.
+    low, high = np.zeros(len(start)), np.ones(len(start))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis in range(2):
+            bound = -start[:, axis] / step[:, axis]
+            rising, falling = step[:, axis] > 0, step[:, axis] < 0
+            low = np.where(rising, np.maximum(low, bound), low)
+            high = np.where(falling, np.minimum(high, bound), high)
+            flat_outside = (step[:, axis] == 0) & (start[:, axis] < 0)
+            high = np.where(flat_outside, -1.0, high)
+    usable = low <= high
+    start, step, low, high = start[usable], step[usable], low[usable], high[usable]
+    if not len(start):
+        return 0.0, origin
 
     def log_value(t: NDArray[np.float64]) -> NDArray[np.float64]:
-        gains = start + t[:, None] * step - origin
+        gains = np.maximum(start + t[:, None] * step, 0.0)
         with np.errstate(divide="ignore"):
-            logs = np.where(w > 0, np.log(np.maximum(gains, 0.0)) * w, 0.0)
-        return np.asarray(logs.sum(axis=1))
+            logs = np.log(gains)
+        # As in weighted_nash_value, 0 ** 0 = 1: a party without power does not count.
+        return np.asarray(np.where(w > 0, logs * np.where(w > 0, w, 1.0), 0.0).sum(axis=1))
 
     ratio = (math.sqrt(5) - 1) / 2
-    low, high = np.zeros(len(start)), np.ones(len(start))
+    a, b = low.copy(), high.copy()
     for _ in range(iterations):
-        left = high - ratio * (high - low)
-        right = low + ratio * (high - low)
+        left = b - ratio * (b - a)
+        right = a + ratio * (b - a)
         keep_left = log_value(left) >= log_value(right)
-        high = np.where(keep_left, right, high)
-        low = np.where(keep_left, low, left)
-    best = max(float(log_value(low).max()), float(log_value(np.zeros(len(start))).max()))
-    best = max(best, float(log_value(np.ones(len(start))).max()))
-    return math.exp(best)
+        b = np.where(keep_left, right, b)
+        a = np.where(keep_left, a, left)
+    best_value, best_point = -math.inf, origin
+    for t in (a, low, high):
+        values = log_value(t)
+        k = int(np.argmax(values))
+        if values[k] > best_value:
+            best_value, best_point = float(values[k]), origin + start[k] + t[k] * step[k]
+    return math.exp(best_value), best_point
 
 
 # -- alternating offers ------------------------------------------------------------------------

@@ -44,6 +44,8 @@ from detente.bargaining import (
     BargainingProblem,
     BargainingResult,
     bargaining_powers,
+    kalai_smorodinsky_solution,
+    nash_bargaining_solution,
     pareto_frontier,
     rubinstein_split,
     solve_bargaining,
@@ -72,9 +74,7 @@ def exact_problems(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 4) 
             row[draw(st.integers(0, m - 1))] = 1
         weights.append(tuple(row))
     scores = tuple(
-        tuple(
-            tuple(draw(st.lists(st.integers(0, scale), min_size=n, max_size=n))) for n in sizes
-        )
+        tuple(tuple(draw(st.lists(st.integers(0, scale), min_size=n, max_size=n))) for n in sizes)
         for _ in range(k)
     )
     denominators = [sum(row) * scale for row in weights]
@@ -105,9 +105,7 @@ def build(
     original value of issue ``i`` put in position ``v``)."""
     m = len(problem.sizes)
     issue_order = list(range(m)) if issue_order is None else list(issue_order)
-    value_orders = (
-        [list(range(n)) for n in problem.sizes] if value_orders is None else value_orders
-    )
+    value_orders = [list(range(n)) for n in problem.sizes] if value_orders is None else value_orders
     weights, scores = problem.float_weights(), problem.float_scores()
     issues = [(f"issue{i}", [f"v{v}" for v in value_orders[i]]) for i in issue_order]
     return BargainingProblem.linear(
@@ -163,7 +161,8 @@ def test_oracle_on_a_hand_worked_case() -> None:
     assert rubinstein_infinite((0.9, 0.9), 0)[0] == pytest.approx(1 / 1.9)
     square = np.array([[0.0, 1.0], [1.0, 0.0]])
     assert ray_reach(square, (0.0, 0.0), (1.0, 1.0)) == pytest.approx(0.5)
-    assert nash_over_hull(square, (0.0, 0.0)) == pytest.approx(0.25)
+    value, argmax = nash_over_hull(square, (0.0, 0.0))
+    assert value == pytest.approx(0.25) and argmax == pytest.approx([0.5, 0.5])
     assert under_hull(square, (0.5, 0.5)) and not under_hull(square, (0.5, 0.51))
 
 
@@ -248,6 +247,25 @@ def test_frontier_with_a_dominator_of_equal_float_sum_across_blocks() -> None:
     assert 2047 not in frontier, "b is dominated by a but kept"
 
 
+def test_outcomes_equal_up_to_rounding_do_not_dominate_each_other() -> None:
+    # Party a weighs issues x, y 0.1 : 0.9. Outcome (x1, y1) gives it 0.1 * 0.9 + 0.9 * 0.4 and
+    # outcome (x0, y0) 0.1 * 0 + 0.9 * 0.5: both exactly 0.45, but the first sum rounds to
+    # 0.45000000000000007. Party b prefers (x0, y0) (0.6 against 0.2), so (x1, y1) is dominated;
+    # rounding makes it look non-dominated and it is reported as Pareto-optimal. Found by
+    # test_reordering_issues_and_values_changes_nothing (a 4-party case where the extra frontier
+    # point came and went with the order of the issues).
+    problem = BargainingProblem.linear(
+        ["a", "b"],
+        [("x", ["x0", "x1"]), ("y", ["y0", "y1"])],
+        [[0.1, 0.9], [0.5, 0.5]],
+        [[[0.0, 0.9], [0.5, 0.4]], [[1.0, 0.0], [0.2, 0.4]]],
+        [0.0, 0.0],
+    )
+    frontier = solve_bargaining(problem).frontier
+    names = [tuple(problem.outcome(int(o)).values()) for o in frontier]
+    assert sorted(names) == [("x0", "y0"), ("x0", "y1"), ("x1", "y0")]
+
+
 @SETTINGS
 @given(exact_problems())
 def test_zone_is_exactly_the_acceptable_outcomes(case: ExactProblem) -> None:
@@ -306,20 +324,32 @@ def test_solutions_are_optimal_over_the_zone(case: ExactProblem) -> None:
     best_total = max(sum(u[o]) for o in members)
     assert close(sum(u[chosen["utilitarian"]]), best_total)
 
-    powers = expected_powers(case.discount)
-    np.testing.assert_allclose(result.powers, powers, rtol=1e-12, atol=1e-15)
-    floats = problem.utilities()
-    d_float = case.float_reservation()
-    best_weighted = max(weighted_nash_value(floats[o], d_float, powers) for o in members)
-    value = weighted_nash_value(floats[chosen["time_pressure"]], d_float, powers)
-    assert value >= best_weighted * (1 - 1e-9) - 1e-15
+    np.testing.assert_allclose(result.powers, expected_powers(case.discount), rtol=1e-12)
 
-    # The zone's best few by Nash product.
-    products = sorted((nash_product(u[o], d) for o in members), reverse=True)
+    # The zone's best few Pareto-optimal members, by Nash product.
+    optimal = members & set(result.frontier.tolist())
+    products = sorted((nash_product(u[o], d) for o in optimal), reverse=True)
     listed = [nash_product(u[o], d) for o in result.zone_best]
-    assert set(result.zone_best) <= members
-    assert len(listed) == min(5, len(members))
+    assert set(result.zone_best) <= optimal
+    assert len(listed) == min(5, len(optimal))
     assert all(close(x, y) for x, y in zip(listed, products, strict=False))
+
+
+@SETTINGS
+@given(exact_problems())
+def test_time_pressure_maximises_the_weighted_nash_product(case: ExactProblem) -> None:
+    # Powers proportional to 1 / (-ln delta) (Binmore, Rubinstein & Wolinsky 1986); a party
+    # that does not discount has all the power, and one with power 0 has no say (0 ** 0 = 1).
+    problem = build(case)
+    result = solve_bargaining(problem)
+    members = zone_set(exact_utilities(case), case.exact_reservation())
+    if not members:
+        return
+    powers = expected_powers(case.discount)
+    floats, d = problem.utilities(), case.float_reservation()
+    best = max(weighted_nash_value(floats[o], d, powers) for o in members)
+    value = weighted_nash_value(floats[result.solutions["time_pressure"].outcome], d, powers)
+    assert value >= best * (1 - 1e-9) - 1e-15
 
 
 @SETTINGS
@@ -339,6 +369,30 @@ def test_kalai_smorodinsky_maximises_the_smallest_normalised_gain(case: ExactPro
         return
     best = max(v for v in values.values() if v is not None)
     assert close(values[chosen], best)
+
+
+def test_kalai_smorodinsky_when_one_party_cannot_gain() -> None:
+    # Party 2 gets its reservation value in every outcome (ideal = d), so its normalised gain is
+    # 0/0; the solution should balance the parties that can gain (Kalai & Smorodinsky 1975
+    # define the solution for problems where everyone can gain). Among A, B, E with ideal
+    # (1, 0.5) the smallest ratio of parties 0 and 1 is 0, 0.7 and 0.75: E. Found by
+    # test_kalai_smorodinsky_maximises_the_smallest_normalised_gain; the code ranks every
+    # outcome 0 and breaks the tie by the sum of ratios, which picks B (1.7 against 1.65).
+    points = np.array([[1.0, 0.0, 0.0], [0.7, 0.5, 0.0], [0.75, 0.45, 0.0]])
+    assert kalai_smorodinsky_solution(points, [0.0, 0.0, 0.0]) == 2
+
+
+@pytest.mark.parametrize("stuck", [0.3, 0.1 + 0.2], ids=["exact", "one-ulp-above"])
+def test_nash_solution_when_one_party_cannot_gain(stuck: float) -> None:
+    # Party 0 gets its reservation value 0.3 everywhere (0.1 + 0.2 is 0.3 plus one unit in the
+    # last place, which the zone's tolerance treats as equal). Every Nash product is 0; the
+    # choice must not depend on that rounding. Leaving out the party that cannot gain, the
+    # product of the others is largest at outcome 0 (0.0625 against 0). Found by
+    # test_reordering_issues_and_values_changes_nothing: with exactly 0.3 the code sees only
+    # zero products and takes the largest total (outcome 2); one unit above, it takes outcome 0.
+    points = np.array([[stuck, 0.25, 0.25], [stuck, 0.5, 0.0], [stuck, 0.6, 0.0]])
+    assert zone(points, [0.3, 0.0, 0.0]).all()
+    assert nash_bargaining_solution(points, [0.3, 0.0, 0.0]) == 0
 
 
 @SETTINGS
@@ -372,31 +426,31 @@ def _on_the_boundary(points: NDArray[np.float64], q: NDArray[np.float64]) -> boo
 @SETTINGS
 @given(exact_problems(min_parties=2, max_parties=2))
 def test_continuous_solutions_of_two_parties(case: ExactProblem) -> None:
+    # The bargaining set is conv(outcomes) with free disposal, cut at u >= d (Nash 1950):
+    # lotteries between outcomes, individually rational ones only.
     problem = build(case)
     result = solve_bargaining(problem)
     if result.zone_empty:
         return
-    utilities = problem.utilities()
-    mask = zone(utilities, problem.reservation)
-    points = utilities[[o for o in result.frontier.tolist() if mask[o]]]
+    points = problem.utilities()[result.frontier]
     d = np.asarray(case.float_reservation())
-    ideal = points.max(axis=0)
+    ideal = d + [ray_reach(points, d, axis) for axis in np.eye(2)]
     for name, direction in (("kalai_smorodinsky", ideal - d), ("egalitarian", np.ones(2))):
-        # The furthest point of the ray d + s * direction in the convexified set; when it is
-        # strictly Pareto-optimal it is the solution (Kalai & Smorodinsky 1975; Kalai 1977).
-        # Otherwise (the ray leaves through a flat part, e.g. one single outcome) nothing
-        # Pareto-optimal is on the ray, and the solution must still be on the frontier with at
-        # least the same normalised gains.
+        # The furthest point of the ray d + s * direction in the set; when it is strictly
+        # Pareto-optimal it is the solution (Kalai & Smorodinsky 1975; Kalai 1977). Otherwise
+        # (the ray leaves through a flat part, e.g. one single outcome) nothing Pareto-optimal
+        # is on the ray, and the solution must still be on the frontier with at least the same
+        # normalised gains.
         point = result.solutions[name].point
         assert point is not None
         q = np.asarray(point)
         assert _on_the_boundary(points, q), f"{name} point {q} is not on the frontier"
+        assert np.all(q >= d - 1e-12), f"{name} point {q} is below a reservation value"
         moving = direction > 1e-12  # a party that cannot gain is left out of the ratios
         reach = ray_reach(points, d, direction) if np.any(moving) else 0.0
         on_ray = d + reach * direction
-        pareto = not under_hull(points, on_ray + [1e-7, 0]) and not under_hull(
-            points, on_ray + [0, 1e-7]
-        )
+        nudge = 1e-7 * np.eye(2)
+        pareto = not any(under_hull(points, on_ray + step) for step in nudge)
         if pareto and np.all(moving):
             np.testing.assert_allclose(q, on_ray, atol=1e-9, err_msg=name)
             cross = direction[0] * (q[1] - d[1]) - direction[1] * (q[0] - d[0])
@@ -409,9 +463,12 @@ def test_continuous_solutions_of_two_parties(case: ExactProblem) -> None:
         assert point is not None
         q = np.asarray(point)
         assert under_hull(points, q), f"{name} point {q} is above the frontier"
-        best = nash_over_hull(points, d, powers)
+        assert np.all(q >= d - 1e-12), f"{name} point {q} is below a reservation value"
+        best, argmax = nash_over_hull(points, d, powers)
         value = weighted_nash_value(q, d, powers)
-        assert value >= best - 1e-9, f"{name}: {value} below the best {best} on the hull"
+        assert value >= best - 1e-9 or np.allclose(q, argmax, atol=1e-6), (
+            f"{name}: {value} at {q}, below the best {best} (at {argmax}) on the hull"
+        )
     assert result.solutions["utilitarian"].point is None
 
 
@@ -477,10 +534,14 @@ def test_infinite_split_solves_the_stationary_equations(
     split = rubinstein_split((delta_1, delta_2), first)
     assert split.shares == pytest.approx(rubinstein_infinite((delta_1, delta_2), first), abs=1e-12)
     # ... and is the limit of ever longer deadlines (Rubinstein 1982, section 5).
-    assert split.shares == pytest.approx(rubinstein_finite((delta_1, delta_2), first, 2000), abs=1e-9)
+    assert split.shares == pytest.approx(
+        rubinstein_finite((delta_1, delta_2), first, 2000), abs=1e-9
+    )
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
-@given(st.lists(st.one_of(st.sampled_from(DISCOUNTS), st.floats(0.01, 1.0)), min_size=2, max_size=4))
+@given(
+    st.lists(st.one_of(st.sampled_from(DISCOUNTS), st.floats(0.01, 1.0)), min_size=2, max_size=4)
+)
 def test_powers_are_proportional_to_patience(discount: list[float]) -> None:
     np.testing.assert_allclose(bargaining_powers(discount), expected_powers(discount), rtol=1e-12)

@@ -26,6 +26,8 @@ __all__ = [
     "check_outcome_budget",
 ]
 
+_DECIMALS = 12
+
 #: Working memory of the analysis per outcome and party (utilities, gains, sort keys).
 BYTES_PER_OUTCOME_PER_PARTY = 40
 
@@ -168,7 +170,8 @@ class BargainingProblem:
     def utilities(self) -> NDArray[np.float64]:
         """Utility of every outcome for every party, shape ``(n_outcomes, n_parties)``.
 
-        Computed once by broadcasting each term's table over the outcome grid, then cached.
+        Computed once by broadcasting each term's table over the outcome grid, rounded to 12
+        decimals, then cached.
         """
         if not self._utilities:
             shape = self.shape
@@ -183,6 +186,10 @@ class BargainingProblem:
                         view_shape[axis] = shape[axis]
                     total += term.weight * table.reshape(view_shape)
                 stacked[:, column] = total.reshape(-1)
+            # Sums of products carry rounding noise (0.1 * 0.9 + 0.9 * 0.4 is 0.45000000000000007,
+            # not 0.45): rounding to 12 decimals makes equal utilities equal, so no outcome looks
+            # Pareto-optimal only by a rounding error.
+            np.round(stacked, _DECIMALS, out=stacked)
             stacked.setflags(write=False)
             self._utilities.append(stacked)
         return self._utilities[0]

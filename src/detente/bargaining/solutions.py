@@ -17,7 +17,6 @@ of alternating offers, bargaining power proportional to 1 / (-ln delta)).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -36,7 +35,7 @@ __all__ = [
 ]
 
 #: Utilities closer than this count as equal (reservation comparisons, ties).
-TOLERANCE = 1e-12
+TOLERANCE = 1e-9
 
 
 def zone(utilities: NDArray[np.float64], reservation: ArrayLike) -> NDArray[np.bool_]:
@@ -53,6 +52,13 @@ def _best(score: NDArray[np.float64], tie: NDArray[np.float64]) -> int:
     return int(candidates[np.argmax(tie[candidates])])
 
 
+def _gains(utilities: NDArray[np.float64], reservation: ArrayLike) -> NDArray[np.float64]:
+    """Gains over the disagreement point, with gains within rounding of zero set to zero."""
+    gains = utilities - np.asarray(reservation, dtype=np.float64)
+    gains[gains < TOLERANCE] = 0.0
+    return gains
+
+
 def nash_bargaining_solution(
     utilities: NDArray[np.float64], reservation: ArrayLike, powers: ArrayLike | None = None
 ) -> int:
@@ -60,10 +66,12 @@ def nash_bargaining_solution(
 
     With ``powers`` this is the asymmetric Nash solution; ties go to the larger total utility.
     """
-    gains = np.maximum(utilities - np.asarray(reservation, dtype=np.float64), 0.0)
+    gains = _gains(utilities, reservation)
     k = utilities.shape[1]
     weights = np.ones(k) if powers is None else np.asarray(powers, dtype=np.float64)
-    counted = weights > 0  # a party without bargaining power does not weigh in
+    # A party without bargaining power, or one that no candidate lets gain, does not weigh in:
+    # otherwise every product is zero and the choice falls to rounding noise.
+    counted = (weights > 0) & (gains.max(axis=0) > 0)
     with np.errstate(divide="ignore"):
         log_product = (np.log(gains[:, counted]) * weights[counted]).sum(axis=1)
     return _best(log_product, utilities.sum(axis=1))
@@ -76,10 +84,12 @@ def kalai_smorodinsky_solution(utilities: NDArray[np.float64], reservation: Arra
     smallest ratio ``(u_i - d_i) / (ideal_i - d_i)``, ties to the larger sum of ratios, which
     on a continuous frontier is the point on the segment from ``d`` to the ideal point.
     """
-    d = np.asarray(reservation, dtype=np.float64)
-    span = utilities.max(axis=0) - d
-    span[span <= 0] = 1.0
-    ratios = (utilities - d) / span
+    gains = _gains(utilities, reservation)
+    span = gains.max(axis=0)
+    able = span > 0  # a party that no candidate lets gain has no ideal to share in
+    if not able.any():
+        return _best(utilities.sum(axis=1), np.zeros(len(utilities)))
+    ratios = gains[:, able] / span[able]
     return _best(ratios.min(axis=1), ratios.sum(axis=1))
 
 
@@ -140,48 +150,59 @@ def zone_gap(utilities: NDArray[np.float64], reservation: ArrayLike) -> ZoneGap:
 
 def upper_hull(points: NDArray[np.float64]) -> NDArray[np.float64]:
     """Vertices of the upper-right boundary of the convex hull of 2-D points, by increasing
-    first coordinate (so decreasing second): the Pareto boundary when lotteries are allowed."""
+    first coordinate (so decreasing second): the Pareto boundary when lotteries are allowed.
+
+    Points that lie on or below the chord between their neighbours are never hull vertices, so
+    each pass drops all of them at once; a few vectorised passes usually settle the hull.
+    """
     order = np.lexsort((-points[:, 1], points[:, 0]))
-    hull: list[tuple[float, float]] = []
-    for x, y in points[order].tolist():
-        if hull and x == hull[-1][0]:
-            continue  # same first coordinate, lower second: never on the upper boundary
-        while len(hull) >= 2:
-            (x1, y1), (x2, y2) = hull[-2], hull[-1]
-            if (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) >= 0:
-                hull.pop()  # hull[-1] lies on or below the chord: not a vertex
-            else:
-                break
-        hull.append((x, y))
-    vertices = np.array(hull, dtype=np.float64).reshape(-1, 2)
-    # Keep only the decreasing part (from the highest second coordinate to the largest first).
-    top = int(np.argmax(vertices[:, 1]))
-    return vertices[top:]
+    chain = points[order]
+    # Keep the highest point for each first coordinate, then the decreasing staircase from the
+    # highest second coordinate onwards (the rest is dominated).
+    first = np.ones(len(chain), dtype=bool)
+    first[1:] = chain[1:, 0] != chain[:-1, 0]
+    chain = chain[first]
+    chain = chain[int(np.argmax(chain[:, 1])) :]
+    while len(chain) > 2:
+        before, here, after = chain[:-2], chain[1:-1], chain[2:]
+        cross = (here[:, 0] - before[:, 0]) * (after[:, 1] - before[:, 1]) - (
+            here[:, 1] - before[:, 1]
+        ) * (after[:, 0] - before[:, 0])
+        inside = cross >= 0  # on or below the chord from its left to its right neighbour
+        if not inside.any():
+            break
+        keep = np.ones(len(chain), dtype=bool)
+        keep[1:-1] = ~inside
+        chain = chain[keep]
+    return np.asarray(chain, dtype=np.float64)
 
 
 def _clip(hull: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The part of a decreasing boundary polyline with ``u >= d`` (entry and exit points added)."""
-    kept: list[NDArray[np.float64]] = []
-    for a, b in pairwise(hull):
-        inside_a = bool(np.all(a >= d - 1e-15))
-        if inside_a:
-            kept.append(a)
-        # The first utility grows and the second falls along the polyline: the boundary is
-        # entered across u1 = d1 and left across u2 = d2.
-        for axis in (0, 1):
-            if (a[axis] - d[axis]) * (b[axis] - d[axis]) < 0:
-                t = (d[axis] - a[axis]) / (b[axis] - a[axis])
-                crossing = a + t * (b - a)
-                crossing[axis] = d[axis]
-                if np.all(crossing >= d - 1e-12):
-                    kept.append(crossing)
-    if len(hull) and np.all(hull[-1] >= d - 1e-15):
-        kept.append(hull[-1])
-    if not kept:
-        return np.zeros((0, 2))
-    clipped = np.array(kept)
-    order = np.argsort(clipped[:, 0], kind="stable")
-    return np.asarray(clipped[order], dtype=np.float64)
+    """The part of a decreasing boundary polyline with ``u >= d``, with the points where it
+    enters (across ``u1 = d1``) and leaves (across ``u2 = d2``) the region added."""
+    if len(hull) == 0:
+        return hull
+    inside = np.all(hull >= d - 1e-15, axis=1)
+    pieces = []
+    # The first utility grows along the polyline: one segment at most crosses u1 = d1 upwards.
+    enter = int(np.searchsorted(hull[:, 0], d[0], side="left"))
+    if 0 < enter < len(hull) and hull[enter - 1, 0] < d[0] < hull[enter, 0]:
+        a, b = hull[enter - 1], hull[enter]
+        point = a + (d[0] - a[0]) / (b[0] - a[0]) * (b - a)
+        point[0] = d[0]
+        if point[1] >= d[1] - 1e-12:
+            pieces.append(point[None, :])
+    pieces.append(hull[inside])
+    # The second utility falls: one segment at most crosses u2 = d2 downwards.
+    leave = int(np.searchsorted(-hull[:, 1], -d[1], side="right"))
+    if 0 < leave < len(hull) and hull[leave - 1, 1] > d[1] > hull[leave, 1]:
+        a, b = hull[leave - 1], hull[leave]
+        point = a + (d[1] - a[1]) / (b[1] - a[1]) * (b - a)
+        point[1] = d[1]
+        if point[0] >= d[0] - 1e-12:
+            pieces.append(point[None, :])
+    clipped = np.concatenate(pieces)
+    return np.asarray(clipped[np.argsort(clipped[:, 0], kind="stable")], dtype=np.float64)
 
 
 def continuous_solution(

@@ -35,6 +35,15 @@ def _text(value: object) -> str:
 def _issue(spec: IssueSpec, path: Path, problems: Problems) -> Issue | None:
     if spec.range is not None:
         low, high, step = spec.range.min, spec.range.max, spec.range.step
+        if not all(math.isfinite(x) for x in (low, high, step)):
+            problems.append(
+                (
+                    (*path, "range"),
+                    f"range of {spec.id!r} has a bound or step that is not a number",
+                    "give finite numbers",
+                )
+            )
+            return None
         if high < low:
             problems.append(
                 (
@@ -154,7 +163,7 @@ def _term(
         )
     if unknown:
         return None
-    if term.weight < 0:
+    if not term.weight >= 0:  # also catches NaN
         problems.append(
             (
                 (*path, "weight"),
@@ -241,6 +250,14 @@ def _utility(
                     (*path, "weights", issue_id),
                     f"unknown issue {issue_id!r}",
                     f"issues are: {', '.join(issues)}",
+                )
+            )
+        elif not math.isfinite(weight):
+            problems.append(
+                (
+                    (*path, "weights", issue_id),
+                    f"weight {weight} is not a number",
+                    "give a number from 0 upwards",
                 )
             )
         elif weight < 0:
