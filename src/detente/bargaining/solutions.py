@@ -182,7 +182,7 @@ def _clip(hull: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float
     enters (across ``u1 = d1``) and leaves (across ``u2 = d2``) the region added."""
     if len(hull) == 0:
         return hull
-    inside = np.all(hull >= d - 1e-15, axis=1)
+    inside = np.all(hull >= d - TOLERANCE, axis=1)
     pieces = []
     # The first utility grows along the polyline: one segment at most crosses u1 = d1 upwards.
     enter = int(np.searchsorted(hull[:, 0], d[0], side="left"))
@@ -190,7 +190,7 @@ def _clip(hull: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float
         a, b = hull[enter - 1], hull[enter]
         point = a + (d[0] - a[0]) / (b[0] - a[0]) * (b - a)
         point[0] = d[0]
-        if point[1] >= d[1] - 1e-12:
+        if point[1] >= d[1] - TOLERANCE:
             pieces.append(point[None, :])
     pieces.append(hull[inside])
     # The second utility falls: one segment at most crosses u2 = d2 downwards.
@@ -199,7 +199,7 @@ def _clip(hull: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float
         a, b = hull[leave - 1], hull[leave]
         point = a + (d[1] - a[1]) / (b[1] - a[1]) * (b - a)
         point[1] = d[1]
-        if point[0] >= d[0] - 1e-12:
+        if point[0] >= d[0] - TOLERANCE:
             pieces.append(point[None, :])
     clipped = np.concatenate(pieces)
     return np.asarray(clipped[np.argsort(clipped[:, 0], kind="stable")], dtype=np.float64)
