@@ -269,6 +269,84 @@ def _values_text(values: Mapping[str, str], separator: str = ", ") -> str:
     return separator.join(f"{issue}={value}" for issue, value in values.items())
 
 
+def _strategy_spec(text: str) -> tuple[str, dict[str, object]]:
+    """``boulware`` or ``boulware:e=0.1,delay=2`` → name and parameters (numbers parsed)."""
+    name, _, rest = text.partition(":")
+    params: dict[str, object] = {}
+    for item in filter(None, (part.strip() for part in rest.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _UsageError(f"strategy parameter {item!r} needs a value: write {key}=VALUE")
+        try:
+            params[key.strip()] = (
+                int(value) if value.strip().lstrip("-").isdigit() else float(value)
+            )
+        except ValueError:
+            params[key.strip()] = value.strip()
+    return name.strip(), params
+
+
+@app.command()
+def simulate(
+    file: FileArgument,
+    a: Annotated[
+        str, typer.Option("--a", help="First party's strategy, e.g. boulware or boulware:e=0.1.")
+    ] = "boulware",
+    b: Annotated[str, typer.Option("--b", help="Second party's strategy.")] = "conceder",
+    deadline: Annotated[
+        int | None, typer.Option(help="Rounds (default: the scenario's).", min=1)
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for strategies that draw.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = "table",
+    plot: Annotated[Path | None, typer.Option(help="Draw the offers (.svg/.png).")] = None,
+) -> None:
+    """Simulate one alternating-offers negotiation between two strategies."""
+    from detente.bargaining import solve_bargaining
+    from detente.simulation import describe, make_strategy
+    from detente.simulation import simulate as run_negotiation
+    from detente.simulation.export import simulation_document
+
+    with _user_errors():
+        if output_format not in {"table", "json"}:
+            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        scenario = _load(file)
+        problem = scenario.bargaining
+        if problem is None:
+            raise _UsageError(f"{scenario.source} has no bargaining section to negotiate over")
+        if len(problem.parties) != 2:
+            raise _UsageError(
+                "--a and --b play a two-party negotiation; this scenario has "
+                f"{len(problem.parties)} bargaining parties"
+            )
+        if deadline is None and problem.deadline is None:
+            raise _UsageError("the scenario has no deadline: give --deadline ROUNDS")
+        strategies = [
+            make_strategy(name, **params) for name, params in (_strategy_spec(a), _strategy_spec(b))
+        ]
+        trace = run_negotiation(problem, strategies, seed=seed, deadline=deadline)
+        if plot is not None:
+            from detente.plots.simulation import save_negotiation_plot
+
+            save_negotiation_plot(solve_bargaining(problem), trace, plot)
+        if output_format == "json":
+            document = simulation_document(problem, trace)
+            sys.stdout.write(json.dumps(document, indent=1) + "\n")
+            return
+        out.print(
+            f"[bold]{problem.title}[/]: {trace.strategies[0]} ({trace.parties[0]}) "
+            f"against {trace.strategies[1]} ({trace.parties[1]}), deadline "
+            f"{trace.deadline} rounds"
+        )
+        for line in describe(trace):
+            out.print(line, markup=False)
+        if trace.agreement is not None:
+            out.print("agreed: " + _values_text(problem.outcome(trace.agreement)), markup=False)
+        if plot is not None:
+            out.print(f"plot written to {plot}", markup=False)
+
+
 @app.command()
 def explain(
     file: FileArgument,
