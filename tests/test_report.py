@@ -26,6 +26,7 @@ SECTIONS = [
     "perceptions",
     "status-quo",
     "bargaining",
+    "simulation",
     "assumptions",
     "sources",
 ]
@@ -48,6 +49,8 @@ def test_html_report_has_every_section_and_figure(tmp_path: Path) -> None:
     assert "United States does better to drop 'partial relief'" in text
     assert "North Korea expected outcomes that the real game does not support" in text
     assert "the zone of possible agreement is empty" in text
+    # With no zone, no pair of strategies can agree.
+    assert "None of the 36 strategy pairs reaches an agreement" in text
     assert "falls short by 0.1 in total" in text
     # Assumptions carry their evidence.
     assert "Relief for Yongbyon alone is too little." in text
@@ -63,6 +66,7 @@ def test_markdown_report(tmp_path: Path) -> None:
         "## Why",
         "## What each side expected",
         "## Bargaining",
+        "## Simulated negotiations",
         "## Assumptions and evidence",
         "## Sources",
     ):

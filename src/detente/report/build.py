@@ -14,6 +14,7 @@ from detente.graph_model.status_quo import StatusQuoResult, status_quo_analysis
 from detente.report.narrative import Narrative, narrate
 from detente.scenario.loader import Scenario
 from detente.scenario.records import Provenance
+from detente.simulation.matchups import Matchup, matchups
 
 __all__ = ["Assumption", "ReportData", "assumptions", "collect"]
 
@@ -37,6 +38,7 @@ class ReportData:
     hypergame: HypergameResult | None
     status_quo: StatusQuoResult | None
     bargaining: BargainingResult | None
+    matchups: tuple[Matchup, ...]
     narrative: Narrative
     figures: dict[str, str]  # name -> SVG text
     figure_note: str | None
@@ -64,6 +66,9 @@ def collect(scenario: Scenario, figures: bool = True) -> ReportData:
         if model.status_quo is not None:
             status = status_quo_analysis(stability)
     bargaining = solve_bargaining(scenario.bargaining) if scenario.bargaining else None
+    played: tuple[Matchup, ...] = ()
+    if scenario.bargaining is not None and len(scenario.bargaining.parties) == 2:
+        played = matchups(scenario.bargaining)
     narrative = narrate(scenario, stability, hypergame, status, bargaining)
     drawn: dict[str, str] = {}
     note = None
@@ -78,7 +83,9 @@ def collect(scenario: Scenario, figures: bool = True) -> ReportData:
                 drawn["bargaining"] = _svg(plot_bargaining(bargaining))
         except DetenteError as error:
             note = str(error)
-    return ReportData(scenario, stability, hypergame, status, bargaining, narrative, drawn, note)
+    return ReportData(
+        scenario, stability, hypergame, status, bargaining, played, narrative, drawn, note
+    )
 
 
 def assumptions(scenario: Scenario) -> Iterator[Assumption]:

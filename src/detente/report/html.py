@@ -149,6 +149,51 @@ def _bargaining_sections(data: ReportData) -> list[str]:
     return parts
 
 
+def _simulation_sections(data: ReportData) -> list[str]:
+    if not data.matchups or data.bargaining is None:
+        return []
+    problem = data.bargaining.problem
+    names = [p.name for p in problem.parties]
+    first = data.matchups[0].trace
+    agreed = [m for m in data.matchups if m.trace.agreement is not None]
+    summary = (
+        f"{len(agreed)} of {len(data.matchups)} strategy pairs reach an agreement."
+        if agreed
+        else f"None of the {len(data.matchups)} strategy pairs reaches an "
+        "agreement: with no package that beats walking away for both, talks end in a "
+        "walk-out or at the deadline."
+    )
+    parts = [
+        "<h2 id='simulation'>Simulated negotiations</h2>",
+        f"<p>Each built-in strategy of {escape(names[0])} against each of {escape(names[1])}: "
+        f"alternating offers, {escape(names[first.first_proposer])} first, at most "
+        f"{first.deadline} rounds. An agreement is worth less each round by the parties' "
+        f"discount factors; walking away gives the walk-away value. {escape(summary)}</p>",
+    ]
+    rows = []
+    for match in data.matchups:
+        ending = match.trace.ending
+        if ending.agreement is not None:
+            what = escape(
+                ", ".join(f"{k} {v}" for k, v in problem.outcome(ending.agreement).items())
+            )
+            how = f"agreement in round {ending.round}: {what}"
+        elif ending.walked_by is not None:
+            how = f"{escape(names[ending.walked_by])} walks away in round {ending.round}"
+        else:
+            how = "no deal by the deadline"
+        rows.append(
+            [
+                escape(match.first),
+                escape(match.second),
+                how,
+                *[f"{u:.3f}" for u in ending.utilities],
+            ]
+        )
+    parts.append(_table([f"{names[0]} plays", f"{names[1]} plays", "result", *names], rows))
+    return parts
+
+
 def render_html(data: ReportData) -> str:
     """The whole report as one HTML page."""
     document = data.scenario.document
@@ -163,6 +208,7 @@ def render_html(data: ReportData) -> str:
     ]
     parts += _graph_sections(data)
     parts += _bargaining_sections(data)
+    parts += _simulation_sections(data)
     parts.append("<h2 id='assumptions'>Assumptions and evidence</h2>")
     rows = []
     for item in assumptions(data.scenario):

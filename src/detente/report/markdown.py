@@ -75,6 +75,26 @@ def render_markdown(data: ReportData) -> str:
                     + " |"
                 )
             lines.append("")
+    if data.matchups and data.bargaining is not None:
+        problem = data.bargaining.problem
+        names = [p.name for p in problem.parties]
+        lines += [
+            "## Simulated negotiations",
+            "",
+            f"| {names[0]} plays | {names[1]} plays | result |",
+            "| --- | --- | --- |",
+        ]
+        for match in data.matchups:
+            ending = match.trace.ending
+            if ending.agreement is not None:
+                values = ", ".join(f"{k} {v}" for k, v in problem.outcome(ending.agreement).items())
+                result = f"agreement in round {ending.round}: {values}"
+            elif ending.walked_by is not None:
+                result = f"{names[ending.walked_by]} walks away in round {ending.round}"
+            else:
+                result = "no deal by the deadline"
+            lines.append(f"| {match.first} | {match.second} | {_cell(result)} |")
+        lines.append("")
     lines += [
         "## Assumptions and evidence",
         "",
