@@ -88,12 +88,12 @@ def render_markdown(data: ReportData) -> str:
             ending = match.trace.ending
             if ending.agreement is not None:
                 values = ", ".join(f"{k} {v}" for k, v in problem.outcome(ending.agreement).items())
-                result = f"agreement in round {ending.round}: {values}"
+                outcome_text = f"agreement in round {ending.round}: {values}"
             elif ending.walked_by is not None:
-                result = f"{names[ending.walked_by]} walks away in round {ending.round}"
+                outcome_text = f"{names[ending.walked_by]} walks away in round {ending.round}"
             else:
-                result = "no deal by the deadline"
-            lines.append(f"| {match.first} | {match.second} | {_cell(result)} |")
+                outcome_text = "no deal by the deadline"
+            lines.append(f"| {match.first} | {match.second} | {_cell(outcome_text)} |")
         lines.append("")
     lines += [
         "## Assumptions and evidence",
