@@ -348,6 +348,96 @@ def simulate(
 
 
 @app.command()
+def robustness(
+    file: FileArgument,
+    uncertainty: Annotated[
+        Path, typer.Option(help="YAML/JSON file stating what is uncertain (see the docs).")
+    ],
+    samples: Annotated[int, typer.Option(help="Scenarios to sample.", min=1)] = 1000,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed: the same seed gives the same numbers however the work is split."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Local worker processes (1: in process).", min=1)
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a Dask scheduler (needs detente[dask]).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = "table",
+) -> None:
+    """How robust the conclusions are when preferences are uncertain: probabilities of each
+    equilibrium and of a zone of agreement, with confidence intervals."""
+    from concurrent.futures import Executor, ProcessPoolExecutor
+
+    from rich.progress import Progress
+
+    from detente.whatif.robustness import dask_executor
+    from detente.whatif.robustness import robustness as estimate
+    from detente.whatif.uncertainty import load_uncertainty
+
+    with _user_errors():
+        if output_format not in {"table", "json"}:
+            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        scenario = _load(file)
+        spec = load_uncertainty(uncertainty, scenario)
+        executor: Executor | None = None
+        if scheduler is not None:
+            executor = dask_executor(scheduler)
+        elif workers > 1:
+            executor = ProcessPoolExecutor(max_workers=workers)
+        try:
+            with Progress(console=err, transient=True) as bar:
+                task = bar.add_task("sampling", total=samples)
+                result = estimate(
+                    scenario,
+                    spec,
+                    samples=samples,
+                    seed=seed,
+                    executor=executor,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        if output_format == "json":
+            sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
+            return
+        _print_robustness(result)
+
+
+def _print_robustness(result: Any) -> None:
+    out.print(
+        f"{result.samples:,} samples, seed {result.seed}; "
+        f"{round(result.confidence * 100)}% intervals",
+        markup=False,
+    )
+    if result.graph_model is not None:
+        for concept in result.concepts:
+            table = Table(
+                title=f"Probability of being a {concept.upper()} equilibrium", title_justify="left"
+            )
+            table.add_column("state")
+            table.add_column("probability", justify="right")
+            table.add_column("interval", justify="right")
+            for code, share in result.graph_model.ranked(concept)[:10]:
+                if share.count == 0:
+                    break
+                low, high = share.interval
+                table.add_row(code, f"{share.estimate:.3f}", f"{low:.3f}–{high:.3f}")
+            out.print(table)
+    if result.bargaining is not None:
+        share = result.bargaining.zone_open
+        low, high = share.interval
+        out.print(
+            f"Zone of agreement open in {share.estimate:.1%} of samples ({low:.1%}–{high:.1%})",
+            markup=False,
+        )
+
+
+@app.command()
 def explain(
     file: FileArgument,
     state: Annotated[str, typer.Option(help="State code, e.g. NYN.")],
