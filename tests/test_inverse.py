@@ -171,9 +171,7 @@ def small_models(
     size = draw(st.integers(min(2, model.n_states), min(max_states, model.n_states)))
     keep = sorted(
         draw(
-            st.lists(
-                st.integers(0, model.n_states - 1), min_size=size, max_size=size, unique=True
-            )
+            st.lists(st.integers(0, model.n_states - 1), min_size=size, max_size=size, unique=True)
         )
     )
     return GraphModel.build(
