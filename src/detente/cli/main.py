@@ -438,6 +438,74 @@ def _print_robustness(result: Any) -> None:
 
 
 @app.command()
+def tournament(
+    config: Annotated[Path, typer.Argument(help="Tournament file (format detente/tournament/1).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for one row per negotiation (Parquet, or CSV without "
+            "pyarrow) and the summary.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Local worker processes (1: in process).", min=1)
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a Dask scheduler (needs detente[dask]).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Keep the rows already in --output and play only the rest.")
+    ] = False,
+) -> None:
+    """Play every strategy against every other on every scenario, and summarise."""
+    from concurrent.futures import Executor, ProcessPoolExecutor
+
+    from rich.progress import Progress
+
+    from detente.simulation.tournament import dask_executor, plan_negotiations, run_tournament
+    from detente.simulation.tournament_config import load_tournament_config, resolve_tournament
+
+    with _user_errors():
+        setup = resolve_tournament(load_tournament_config(config))
+        executor: Executor | None = None
+        if scheduler is not None:
+            executor = dask_executor(scheduler)
+        elif workers > 1:
+            executor = ProcessPoolExecutor(max_workers=workers)
+        try:
+            with Progress(console=err, transient=True) as bar:
+                task = bar.add_task("negotiations", total=len(plan_negotiations(setup)))
+                result = run_tournament(
+                    setup,
+                    executor=executor,
+                    output=output,
+                    resume=resume,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        table = Table(title=f"{len(result.rows):,} negotiations", title_justify="left")
+        for column in ("strategy", "n", "utility", "agreement rate", "rounds"):
+            table.add_column(column, justify="left" if column == "strategy" else "right")
+        for entry in result.summary:
+            row = entry.as_row()
+            cells = [str(row["strategy"]), str(row["n"])]
+            for name in ("utility", "agreement", "rounds"):
+                cells.append(
+                    f"{row[name + '_mean']:.3f} [{row[name + '_low']:.3f}, "
+                    f"{row[name + '_high']:.3f}]"
+                )
+            table.add_row(*cells)
+        out.print(table)
+        out.print("Means with 95% confidence intervals.", markup=False)
+        if result.results_path is not None:
+            out.print(f"rows written to {result.results_path}", markup=False)
+
+
+@app.command()
 def explain(
     file: FileArgument,
     state: Annotated[str, typer.Option(help="State code, e.g. NYN.")],
