@@ -31,6 +31,13 @@ round 1: b offers #6 (a 0.60, b 0.40); a accepts
 agreement on #6 in round 1; final utilities: a 0.600, b 0.400
 """
 
+from detente.simulation.batch import (
+    BatchSummary,
+    NotVectorisedError,
+    is_vectorised,
+    simulate_batch,
+    simulate_batch_summary,
+)
 from detente.simulation.engine import party_generators, simulate
 from detente.simulation.errors import (
     SimulationError,
@@ -68,6 +75,7 @@ from detente.simulation.strategies import (
     strategy_parameters,
     target_utility,
 )
+from detente.simulation.tournament import run_tournament
 from detente.simulation.trace import End, Ending, RoundLog, Trace, describe
 
 __all__ = [
@@ -77,11 +85,13 @@ __all__ = [
     "REJECT",
     "WALK",
     "AbsoluteTitForTat",
+    "BatchSummary",
     "End",
     "Ending",
     "HardLiner",
     "NashSeeking",
     "NegotiationState",
+    "NotVectorisedError",
     "PublicKnowledge",
     "RandomOffers",
     "RelativeTitForTat",
@@ -103,10 +113,14 @@ __all__ = [
     "conceder",
     "describe",
     "discounted",
+    "is_vectorised",
     "linear",
     "make_strategy",
     "party_generators",
+    "run_tournament",
     "simulate",
+    "simulate_batch",
+    "simulate_batch_summary",
     "strategy_parameters",
     "target_utility",
 ]
