@@ -464,7 +464,12 @@ def tournament(
 
     from rich.progress import Progress
 
-    from detente.simulation.tournament import dask_executor, plan_negotiations, run_tournament
+    from detente.simulation.tournament import (
+        batch_engine,
+        dask_executor,
+        plan_negotiations,
+        run_tournament,
+    )
     from detente.simulation.tournament_config import load_tournament_config, resolve_tournament
 
     with _user_errors():
@@ -482,6 +487,7 @@ def tournament(
                     executor=executor,
                     output=output,
                     resume=resume,
+                    engine=batch_engine,  # vectorised; the plain engine for anything else
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
         finally:
