@@ -71,3 +71,25 @@ def test_table_and_bad_uncertainty(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "bargaining.reservation.us" in result.stderr
+
+
+def test_uncertainty_section_inside_the_scenario(tmp_path: Path) -> None:
+    section = (EXAMPLES / "uncertainty" / "hanoi-2019.yaml").read_text()
+    inline = tmp_path / "hanoi.yaml"
+    inline.write_text(
+        (EXAMPLES / "hanoi-2019.yaml").read_text()
+        + "uncertainty:\n"
+        + "".join(f"  {line}\n" for line in section.splitlines())
+    )
+    result = runner.invoke(
+        app, ["robustness", str(inline), "--samples", "300", "--seed", "11", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == _run()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(inline.read_text().replace("us: [0.5, 0.6]", "us: [0.6, 0.5]"))
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 2
+    assert "uncertainty.bargaining.reservation.us" in result.stderr
+    result = runner.invoke(app, ["robustness", str(EXAMPLES / "hanoi-2019.yaml")])
+    assert result.exit_code == 2 and "states no uncertainty" in result.stderr

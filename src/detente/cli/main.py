@@ -351,8 +351,12 @@ def simulate(
 def robustness(
     file: FileArgument,
     uncertainty: Annotated[
-        Path, typer.Option(help="YAML/JSON file stating what is uncertain (see the docs).")
-    ],
+        Path | None,
+        typer.Option(
+            help="YAML/JSON file stating what is uncertain (default: the scenario's "
+            "own `uncertainty` section)."
+        ),
+    ] = None,
     samples: Annotated[int, typer.Option(help="Scenarios to sample.", min=1)] = 1000,
     seed: Annotated[
         int | None,
@@ -382,7 +386,15 @@ def robustness(
         if output_format not in {"table", "json"}:
             raise _UsageError(f"unknown format {output_format!r}; use table or json")
         scenario = _load(file)
-        spec = load_uncertainty(uncertainty, scenario)
+        if uncertainty is not None:
+            spec = load_uncertainty(uncertainty, scenario)
+        elif scenario.uncertainty is not None:
+            spec = scenario.uncertainty
+        else:
+            raise _UsageError(
+                f"{scenario.source} states no uncertainty: give --uncertainty "
+                "FILE or add an `uncertainty:` section"
+            )
         executor: Executor | None = None
         if scheduler is not None:
             executor = dask_executor(scheduler)

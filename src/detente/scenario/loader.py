@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,6 +22,9 @@ from detente.scenario.compile import (
 from detente.scenario.compile_bargaining import compile_bargaining
 from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
 from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
+
+if TYPE_CHECKING:
+    from detente.whatif.uncertainty import UncertaintySpec
 
 __all__ = ["Scenario", "load_scenario", "load_scenario_data", "load_scenario_text"]
 
@@ -48,6 +51,8 @@ class Scenario:
         preferences in place of their true ones); empty without ``perceptions``.
     proposals
         Salient states named in ``graph_model.proposals``, resolved to state numbers.
+    uncertainty
+        The checked ``uncertainty`` section, for robustness analysis, or ``None``.
     """
 
     document: ScenarioDocument
@@ -56,6 +61,7 @@ class Scenario:
     bargaining: BargainingProblem | None = None
     perceptions: Mapping[str, GraphModel] = field(default_factory=dict)
     proposals: tuple[Proposal, ...] = ()
+    uncertainty: UncertaintySpec | None = None
 
     @property
     def title(self) -> str:
@@ -150,7 +156,7 @@ def load_scenario_data(
             for path, message, hint in raw
         ]
         raise ScenarioError(problems, source)
-    return Scenario(
+    scenario = Scenario(
         document=document,
         source=source,
         graph_model=graph_model,
@@ -158,6 +164,14 @@ def load_scenario_data(
         perceptions=MappingProxyType(perceptions),
         proposals=proposals,
     )
+    if document.uncertainty is None:
+        return scenario
+    # Imported here: the robustness layer builds on this module.
+    from detente.whatif.uncertainty import compile_uncertainty, parse_uncertainty
+
+    spec = parse_uncertainty(document.uncertainty, source, lines=lines)
+    compile_uncertainty(spec, scenario, source=source, lines=lines)
+    return replace(scenario, uncertainty=spec)
 
 
 def _schema_problems(error: ValidationError, data: Any, lines: LineIndex) -> list[Problem]:

@@ -157,3 +157,9 @@ class ScenarioDocument(Record):
     graph_model: GraphModelSection | None = None
     bargaining: BargainingSection | None = None
     published_results: tuple[PublishedResult, ...] = ()
+    uncertainty: dict[str, Any] | None = Field(
+        None,
+        description="What is uncertain, for `detente robustness`: swappable preference "
+        "statements, perception probabilities, ranges of bargaining parameters (checked when "
+        "the scenario is loaded; see the robustness how-to).",
+    )
