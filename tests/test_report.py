@@ -27,6 +27,7 @@ SECTIONS = [
     "status-quo",
     "bargaining",
     "simulation",
+    "whatif",
     "assumptions",
     "sources",
 ]
@@ -49,6 +50,8 @@ def test_html_report_has_every_section_and_figure(tmp_path: Path) -> None:
     assert "United States does better to drop 'partial relief'" in text
     assert "North Korea expected outcomes that the real game does not support" in text
     assert "the zone of possible agreement is empty" in text
+    # What would have worked: the reservation change equals the zone gap.
+    assert "The smallest change of reservation (total 0.1) that opens a deal" in text
     # With no zone, no pair of strategies can agree.
     assert "None of the 36 strategy pairs reaches an agreement" in text
     assert "falls short by 0.1 in total" in text
@@ -67,6 +70,7 @@ def test_markdown_report(tmp_path: Path) -> None:
         "## What each side expected",
         "## Bargaining",
         "## Simulated negotiations",
+        "## What would have worked",
         "## Assumptions and evidence",
         "## Sources",
     ):

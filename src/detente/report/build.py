@@ -39,6 +39,7 @@ class ReportData:
     status_quo: StatusQuoResult | None
     bargaining: BargainingResult | None
     matchups: tuple[Matchup, ...]
+    whatif: tuple[str, ...]
     narrative: Narrative
     figures: dict[str, str]  # name -> SVG text
     figure_note: str | None
@@ -70,6 +71,7 @@ def collect(scenario: Scenario, figures: bool = True) -> ReportData:
     if scenario.bargaining is not None and len(scenario.bargaining.parties) == 2:
         played = matchups(scenario.bargaining)
     narrative = narrate(scenario, stability, hypergame, status, bargaining)
+    whatif = what_would_have_worked(scenario) if stability is not None or bargaining else ()
     drawn: dict[str, str] = {}
     note = None
     if figures:
@@ -84,8 +86,62 @@ def collect(scenario: Scenario, figures: bool = True) -> ReportData:
         except DetenteError as error:
             note = str(error)
     return ReportData(
-        scenario, stability, hypergame, status, bargaining, played, narrative, drawn, note
+        scenario,
+        stability,
+        hypergame,
+        status,
+        bargaining,
+        played,
+        whatif,
+        narrative,
+        drawn,
+        note,
     )
+
+
+def what_would_have_worked(scenario: Scenario) -> tuple[str, ...]:
+    """Sentences on the smallest changes that would have made each offer hold, and that would
+    have opened the bargaining zone (:mod:`detente.whatif`)."""
+    from detente.errors import DetenteError
+    from detente.whatif import bargaining_change, smallest_change
+
+    sentences = []
+    model = scenario.graph_model
+    for proposal in scenario.proposals:
+        if model is None or proposal.by is None:
+            continue
+        code = model.code(int(model.states.searchsorted(proposal.state)))
+        for concept in ("gmr", "seq"):
+            try:
+                change = smallest_change(scenario, code, concept, max_models=5000)
+            except DetenteError as error:
+                sentences.append(f"{proposal.label} under {concept.upper()}: {error}")
+                continue
+            swaps = "; ".join(swap.describe() for swap in change.swaps) or "no change needed"
+            sentences.append(
+                f"{proposal.label} would have held under {concept.upper()} with "
+                f"{change.cost:g} swap(s) of preference statements: {swaps}."
+            )
+    bargaining = scenario.bargaining
+    if bargaining is not None:
+        for kind in ("reservation", "weights", "scores"):
+            try:
+                deal = bargaining_change(scenario, kind)
+            except DetenteError as error:
+                sentences.append(f"Changing {kind} alone cannot open a deal: {error}")
+                continue
+            if deal.cost == 0:
+                sentences.append("Some package already beats walking away for every side.")
+                break
+            moves = "; ".join(
+                f"{c.party_name}: {c.label} {c.before:.3g} → {c.after:.3g}" for c in deal.changes
+            )
+            values = ", ".join(f"{k} {v}" for k, v in deal.values.items())
+            sentences.append(
+                f"The smallest change of {kind} (total {deal.cost:.3g}) that opens "
+                f"a deal, at {values}: {moves}."
+            )
+    return tuple(sentences)
 
 
 def assumptions(scenario: Scenario) -> Iterator[Assumption]:

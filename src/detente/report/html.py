@@ -209,6 +209,9 @@ def render_html(data: ReportData) -> str:
     parts += _graph_sections(data)
     parts += _bargaining_sections(data)
     parts += _simulation_sections(data)
+    if data.whatif:
+        parts.append("<h2 id='whatif'>What would have worked</h2>")
+        parts.append(_list(data.whatif))
     parts.append("<h2 id='assumptions'>Assumptions and evidence</h2>")
     rows = []
     for item in assumptions(data.scenario):

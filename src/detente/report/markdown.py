@@ -95,6 +95,10 @@ def render_markdown(data: ReportData) -> str:
                 outcome_text = "no deal by the deadline"
             lines.append(f"| {match.first} | {match.second} | {_cell(outcome_text)} |")
         lines.append("")
+    if data.whatif:
+        lines += ["## What would have worked", ""]
+        lines += [f"- {s}" for s in data.whatif]
+        lines.append("")
     lines += [
         "## Assumptions and evidence",
         "",
