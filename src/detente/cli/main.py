@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,7 +61,8 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except (DetenteError, _UsageError) as error:
-        err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        err.print("[bold red]error:[/] ", end="")
+        err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -192,7 +194,8 @@ def bargain(
         str, typer.Option("--format", "-f", help="table (default) or json.")
     ] = "table",
     plot: Annotated[
-        Path | None, typer.Option(help="Draw the outcomes, frontier and solutions (.svg/.png).")
+        Path | None,
+        typer.Option(help="Draw the outcomes, frontier and solutions (.svg, .png or .pdf)."),
     ] = None,
 ) -> None:
     """Bargaining analysis: Pareto frontier, zone of agreement, solutions, Rubinstein split."""
@@ -273,6 +276,32 @@ def _values_text(values: Mapping[str, str], separator: str = ", ") -> str:
     return separator.join(f"{issue}={value}" for issue, value in values.items())
 
 
+def _executor(
+    dask_executor: Callable[[str], Executor], scheduler: str | None, workers: int
+) -> Executor | None:
+    """A Dask executor for a scheduler address, local processes, or ``None`` (in process)."""
+    if scheduler is not None:
+        try:
+            return dask_executor(scheduler)
+        except OSError as error:
+            raise _UsageError(
+                f"cannot reach the Dask scheduler at {scheduler}: {error}; "
+                "check the address and that the scheduler is running"
+            ) from None
+    if workers > 1:
+        return ProcessPoolExecutor(max_workers=workers)
+    return None
+
+
+def _shutdown(executor: Executor | None) -> None:
+    if executor is None:
+        return
+    executor.shutdown()
+    client = getattr(executor, "_client", None)  # a Dask executor: close its connection too
+    if client is not None:
+        client.close()
+
+
 def _strategy_spec(text: str) -> tuple[str, dict[str, object]]:
     """``boulware`` or ``boulware:e=0.1,delay=2`` → name and parameters (numbers parsed)."""
     name, _, rest = text.partition(":")
@@ -281,6 +310,11 @@ def _strategy_spec(text: str) -> tuple[str, dict[str, object]]:
         key, sep, value = item.partition("=")
         if not sep:
             raise _UsageError(f"strategy parameter {item!r} needs a value: write {key}=VALUE")
+        if key.strip() == "name":
+            raise _UsageError(
+                "'name' is not a strategy parameter: put the strategy's name "
+                "before the colon, e.g. boulware:e=0.1"
+            )
         try:
             params[key.strip()] = (
                 int(value) if value.strip().lstrip("-").isdigit() else float(value)
@@ -304,7 +338,7 @@ def simulate(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table (default) or json.")
     ] = "table",
-    plot: Annotated[Path | None, typer.Option(help="Draw the offers (.svg/.png).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Draw the offers (.svg, .png or .pdf).")] = None,
 ) -> None:
     """Simulate one alternating-offers negotiation between two strategies."""
     from detente.bargaining import solve_bargaining
@@ -341,7 +375,7 @@ def simulate(
         out.print(
             f"[bold]{problem.title}[/]: {trace.strategies[0]} ({trace.parties[0]}) "
             f"against {trace.strategies[1]} ({trace.parties[1]}), deadline "
-            f"{trace.deadline} rounds"
+            f"{trace.deadline} rounds, seed {trace.seed}"
         )
         for line in describe(trace):
             out.print(line, markup=False)
@@ -370,7 +404,7 @@ def robustness(
         int, typer.Option(help="Local worker processes (1: in process).", min=1)
     ] = 1,
     scheduler: Annotated[
-        str | None, typer.Option(help="Address of a Dask scheduler (needs detente[dask]).")
+        str | None, typer.Option(help="Address of a Dask scheduler (needs detente\\[dask]).")
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table (default) or json.")
@@ -378,8 +412,6 @@ def robustness(
 ) -> None:
     """How robust the conclusions are when preferences are uncertain: probabilities of each
     equilibrium and of a zone of agreement, with confidence intervals."""
-    from concurrent.futures import Executor, ProcessPoolExecutor
-
     from rich.progress import Progress
 
     from detente.whatif.robustness import dask_executor
@@ -399,11 +431,7 @@ def robustness(
                 f"{scenario.source} states no uncertainty: give --uncertainty "
                 "FILE or add an `uncertainty:` section"
             )
-        executor: Executor | None = None
-        if scheduler is not None:
-            executor = dask_executor(scheduler)
-        elif workers > 1:
-            executor = ProcessPoolExecutor(max_workers=workers)
+        executor = _executor(dask_executor, scheduler, workers)
         try:
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("sampling", total=samples)
@@ -416,8 +444,7 @@ def robustness(
                     progress=lambda done, total: bar.update(task, completed=done),
                 )
         finally:
-            if executor is not None:
-                executor.shutdown()
+            _shutdown(executor)
         if output_format == "json":
             sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
             return
@@ -469,15 +496,13 @@ def tournament(
         int, typer.Option(help="Local worker processes (1: in process).", min=1)
     ] = 1,
     scheduler: Annotated[
-        str | None, typer.Option(help="Address of a Dask scheduler (needs detente[dask]).")
+        str | None, typer.Option(help="Address of a Dask scheduler (needs detente\\[dask]).")
     ] = None,
     resume: Annotated[
         bool, typer.Option(help="Keep the rows already in --output and play only the rest.")
     ] = False,
 ) -> None:
     """Play every strategy against every other on every scenario, and summarise."""
-    from concurrent.futures import Executor, ProcessPoolExecutor
-
     from rich.progress import Progress
 
     from detente.simulation.tournament import (
@@ -490,11 +515,7 @@ def tournament(
 
     with _user_errors():
         setup = resolve_tournament(load_tournament_config(config))
-        executor: Executor | None = None
-        if scheduler is not None:
-            executor = dask_executor(scheduler)
-        elif workers > 1:
-            executor = ProcessPoolExecutor(max_workers=workers)
+        executor = _executor(dask_executor, scheduler, workers)
         try:
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("negotiations", total=len(plan_negotiations(setup)))
@@ -507,8 +528,7 @@ def tournament(
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
         finally:
-            if executor is not None:
-                executor.shutdown()
+            _shutdown(executor)
         table = Table(title=f"{len(result.rows):,} negotiations", title_justify="left")
         for column in ("strategy", "n", "utility", "agreement rate", "rounds"):
             table.add_column(column, justify="left" if column == "strategy" else "right")
@@ -550,9 +570,9 @@ def report(
 
     with _user_errors():
         scenario = _load(file)
-        target = write_report(scenario, output)
-        narrative = collect(scenario, figures=False).narrative
-        out.print(narrative.headline, markup=False)
+        data = collect(scenario)
+        target = write_report(scenario, output, data=data)
+        out.print(data.narrative.headline, markup=False)
         out.print(f"report written to {target}", markup=False)
 
 

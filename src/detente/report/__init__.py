@@ -21,13 +21,14 @@ __all__ = [
 ]
 
 
-def write_report(scenario: Scenario, path: str | Path) -> Path:
-    """Analyse ``scenario`` and write the report to ``path`` (``.html`` or ``.md``)."""
+def write_report(scenario: Scenario, path: str | Path, *, data: ReportData | None = None) -> Path:
+    """Analyse ``scenario`` (unless ``data`` already holds its analyses) and write the report to
+    ``path`` (``.html`` or ``.md``)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in {".html", ".htm", ".md"}:
         raise DetenteError(f"cannot write a report to {target.name!r}: use .html or .md")
-    data = collect(scenario)
+    data = data if data is not None else collect(scenario)
     text = render_markdown(data) if suffix == ".md" else render_html(data)
     try:
         target.write_text(text, encoding="utf-8")
