@@ -5,6 +5,8 @@
   preferences they all share.
 - :func:`smallest_change` and :func:`bargaining_change`: the fewest preference swaps, or the
   smallest change of reservation values, weights or scores, that opens a deal.
+- :func:`phased_agreement`: a schedule of reciprocal stages that each side prefers to keep
+  following at every step, given its trust in the other, or the least trust that allows one.
 - :func:`robustness` (in :mod:`detente.whatif.robustness`): how likely each conclusion is when
   preferences are uncertain.
 """
@@ -23,6 +25,7 @@ from detente.whatif.inverse import (
     StatementCondition,
     inverse_analysis,
 )
+from detente.whatif.phased import PhasedInputs, PhasedResult, phased_agreement, phased_inputs
 from detente.whatif.smallest_change import (
     NoChangeError,
     PreferenceChange,
@@ -41,6 +44,8 @@ __all__ = [
     "InverseResult",
     "NoChangeError",
     "Ordering",
+    "PhasedInputs",
+    "PhasedResult",
     "PreferenceChange",
     "SmallestChange",
     "StatementCondition",
@@ -50,5 +55,7 @@ __all__ = [
     "changed_bargaining_scenario",
     "changed_scenario",
     "inverse_analysis",
+    "phased_agreement",
+    "phased_inputs",
     "smallest_change",
 ]
