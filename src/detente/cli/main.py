@@ -8,23 +8,32 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from detente.bargaining.analysis import SOLUTION_NAMES, BargainingResult
-from detente.errors import DetenteError
+from detente.cli.common import (
+    FileArgument,
+    err,
+    out,
+)
+from detente.cli.common import UsageError as _UsageError
+from detente.cli.common import load_target as _load
+from detente.cli.common import user_errors as _user_errors
+from detente.cli.common import (
+    values_text as _values_text,
+)
+from detente.cli.whatif import whatif_app
 from detente.graph_model.explain import explain_state
 from detente.graph_model.export import analysis_document
 from detente.graph_model.hypergame import HypergameResult
 from detente.graph_model.stability import StabilityResult, analyze_stability
-from detente.scenario import Scenario, load_scenario, load_scenario_text
+from detente.scenario import Scenario, load_scenario_text
 from detente.scenario.schema import ScenarioDocument
 
 __all__ = ["app", "run"]
@@ -40,45 +49,10 @@ import_app = typer.Typer(
     help="Convert models from other tools into detente scenarios.", no_args_is_help=True
 )
 app.add_typer(import_app, name="import")
-whatif_app = typer.Typer(
-    help="What would it have taken: inverse analysis and smallest changes.", no_args_is_help=True
-)
 app.add_typer(whatif_app, name="whatif")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 #: Above this many feasible states the table view shows equilibria and counts only.
 LARGE_MODEL = 64
-
-
-class _UsageError(Exception):
-    """Bad input: print the message and exit with code 2."""
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    try:
-        yield
-    except (DetenteError, _UsageError) as error:
-        err.print("[bold red]error:[/] ", end="")
-        err.print(str(error), markup=False, highlight=False)
-        raise typer.Exit(2) from None
-
-
-def _load(target: str) -> Scenario:
-    """A scenario file, or a catalogue entry when no such file exists."""
-    path = Path(target)
-    if path.exists() or path.suffix in {".yaml", ".yml", ".json"}:
-        return load_scenario(path)
-    from detente.catalogue import catalogue_ids, load_catalogue
-
-    if target in catalogue_ids():
-        return load_catalogue(target)
-    raise _UsageError(
-        f"no file {target!r} and no catalogue entry of that name; "
-        f"catalogue entries: {', '.join(catalogue_ids())}"
-    )
 
 
 def _graph_result(scenario: Scenario, concepts: str | None) -> StabilityResult:
@@ -86,11 +60,6 @@ def _graph_result(scenario: Scenario, concepts: str | None) -> StabilityResult:
         raise _UsageError(f"{scenario.source} has no graph_model section to analyse")
     chosen = None if concepts is None else [c for c in concepts.split(",")]
     return analyze_stability(scenario.graph_model, chosen)
-
-
-FileArgument = Annotated[
-    str, typer.Argument(help="Scenario file (YAML or JSON), or a catalogue id such as elmira.")
-]
 
 
 @app.command()
@@ -270,10 +239,6 @@ def _print_bargaining(result: BargainingResult) -> None:
         )
     powers = ", ".join(f"{n} {w:.2f}" for n, w in zip(names, result.powers, strict=True))
     out.print(f"Bargaining power from patience: {powers}", markup=False)
-
-
-def _values_text(values: Mapping[str, str], separator: str = ", ") -> str:
-    return separator.join(f"{issue}={value}" for issue, value in values.items())
 
 
 def _executor(
@@ -660,192 +625,6 @@ def import_genius_command(
     with _user_errors():
         scenario = read_genius(domain, profiles, real_steps=real_steps, deadline=deadline)
         _emit_scenario(scenario_yaml(scenario), output, str(domain))
-
-
-def _write_mapping(document: Mapping[str, Any], output: Path) -> None:
-    from detente.interop.gmcr import scenario_yaml
-
-    try:
-        output.write_text(scenario_yaml(document), encoding="utf-8")
-    except OSError as error:
-        raise _UsageError(f"cannot write {output}: {error.strerror}") from None
-    out.print(f"changed scenario written to {output}", markup=False)
-
-
-@whatif_app.command("inverse")
-def whatif_inverse(
-    file: FileArgument,
-    state: Annotated[
-        str,
-        typer.Option(
-            help="The state wanted: a code, a pattern with -, or an expression over options."
-        ),
-    ],
-    concept: Annotated[str, typer.Option(help="nash, gmr, smr or seq.")] = "seq",
-    party: Annotated[
-        list[str] | None,
-        typer.Option(help="Party whose preferences may vary (repeatable; default: all)."),
-    ] = None,
-    mode: Annotated[
-        str,
-        typer.Option(
-            help="statements (reorder each party's preference "
-            "statements) or ranking (any strict ranking)."
-        ),
-    ] = "statements",
-    samples: Annotated[int, typer.Option(help="Example orderings to list.", min=0)] = 3,
-    seed: Annotated[int | None, typer.Option(help="Seed for the examples.")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-) -> None:
-    """Under which preferences would a state be an equilibrium? Counts, examples, conditions."""
-    from detente.whatif import inverse_analysis
-
-    with _user_errors():
-        scenario = _load(file)
-        model = scenario.graph_model
-        if model is None:
-            raise _UsageError(f"{scenario.source} has no graph_model section")
-        code = _resolve_state(scenario, state)
-        if mode not in {"statements", "ranking"}:
-            raise _UsageError(f"unknown mode {mode!r}; use statements or ranking")
-        result = inverse_analysis(
-            model,
-            code,
-            concept,
-            party or None,
-            mode=mode,
-            statements=scenario if mode == "statements" else None,
-            samples=samples,
-            seed=seed,
-        )
-        if output_format == "json":
-            document = {
-                "format": "detente/inverse/1",
-                "concept": result.concept,
-                "state": result.target,
-                "varying": list(result.varying),
-                "equilibrium": result.equilibrium,
-                "count": result.count,
-                "total": result.total,
-                "method": result.method,
-                "summary": result.summary(),
-            }
-            sys.stdout.write(json.dumps(document, indent=1) + "\n")
-            return
-        out.print(result.summary(), markup=False)
-
-
-def _resolve_state(scenario: Scenario, text: str) -> str:
-    """A state given as a code, a pattern or an expression → its code (must be unique)."""
-    from detente.scenario.compile import _Context, _match_state, _OptionBits
-
-    model = scenario.graph_model
-    if model is None:
-        raise _UsageError(f"{scenario.source} has no graph_model section")
-    ids = tuple(o.id for o in model.options)
-    problems: list[tuple[Any, str, str | None]] = []
-    state = _match_state(text, (), model.states, _Context(ids, _OptionBits(ids), problems), "state")
-    if state is None:
-        raise _UsageError("; ".join(message for _, message, _ in problems))
-    return model.code(int(model.states.searchsorted(state)))
-
-
-@whatif_app.command("change")
-def whatif_change(
-    file: FileArgument,
-    target: Annotated[
-        str,
-        typer.Option(
-            help="A state code, pattern, or expression such as 'civilian_relief and yongbyon'."
-        ),
-    ],
-    concept: Annotated[str, typer.Option(help="nash, gmr, smr or seq.")] = "seq",
-    party: Annotated[
-        list[str] | None,
-        typer.Option(help="Party whose preferences may change (repeatable; default: all)."),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the changed scenario here.")
-    ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-) -> None:
-    """The fewest swaps of adjacent preference statements that make the target an equilibrium."""
-    from detente.whatif import changed_scenario, smallest_change
-
-    with _user_errors():
-        scenario = _load(file)
-        change = smallest_change(scenario, target, concept, parties=party or None)
-        if output_format == "json":
-            document = {
-                "format": "detente/change/1",
-                "concept": change.concept,
-                "target": change.target,
-                "cost": change.cost,
-                "swaps": [swap.describe() for swap in change.swaps],
-                "stable_states": list(change.states),
-                "equilibria": list(change.equilibria),
-                "method": change.method,
-            }
-            sys.stdout.write(json.dumps(document, indent=1) + "\n")
-        else:
-            out.print(
-                f"Smallest change (cost {change.cost:g}) making {change.target} an "
-                f"equilibrium under {change.concept.upper()}:",
-                markup=False,
-            )
-            for swap in change.swaps:
-                out.print(f"- {swap.describe()}", markup=False)
-            out.print(f"Then stable: {', '.join(change.states)}", markup=False)
-        if output is not None:
-            _write_mapping(changed_scenario(scenario, change), output)
-
-
-@whatif_app.command("deal")
-def whatif_deal(
-    file: FileArgument,
-    kind: Annotated[str, typer.Option(help="reservation, weights or scores.")] = "reservation",
-    party: Annotated[
-        list[str] | None,
-        typer.Option(help="Party whose numbers may change (repeatable; default: all)."),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the changed scenario here.")
-    ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-) -> None:
-    """The smallest change of walk-away values, weights or scores that opens a deal."""
-    from detente.whatif import bargaining_change, changed_bargaining_scenario
-
-    with _user_errors():
-        scenario = _load(file)
-        change = bargaining_change(scenario, kind, parties=party or None)
-        values = _values_text(change.values)
-        if output_format == "json":
-            document = {
-                "format": "detente/deal-change/1",
-                "kind": change.kind,
-                "cost": change.cost,
-                "outcome": dict(change.values),
-                "changes": [
-                    {"party": c.party, "what": c.label, "before": c.before, "after": c.after}
-                    for c in change.changes
-                ],
-                "method": change.method,
-            }
-            sys.stdout.write(json.dumps(document, indent=1) + "\n")
-        else:
-            out.print(
-                f"Smallest change of {change.kind} (total {change.cost:.3g}) that makes "
-                f"{values} acceptable to every side:",
-                markup=False,
-            )
-            for item in change.changes:
-                out.print(
-                    f"- {item.party_name}: {item.label} {item.before:.3g} → {item.after:.3g}",
-                    markup=False,
-                )
-        if output is not None:
-            _write_mapping(changed_bargaining_scenario(scenario, change), output)
 
 
 def _emit_scenario(text: str, output: Path | None, origin: str) -> None:

@@ -14,14 +14,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import ExpressionError
+from detente.errors import ExpressionError, Problem, ScenarioError
 from detente.expressions import Expression, check_names, parse_expression
 from detente.graph_model.budget import check_dense_budget
 from detente.graph_model.model import GraphModel, Option, Party, codes_of
 from detente.scenario.document import Path
 from detente.scenario.schema import GraphModelSection, RankingSpec, ScenarioDocument, Statement
 
-__all__ = ["Proposal", "compile_graph_model", "compile_perceptions", "compile_proposals"]
+__all__ = [
+    "Proposal",
+    "compile_graph_model",
+    "compile_perceptions",
+    "compile_proposals",
+    "resolve_state",
+]
 
 _MAX_LISTED = 5
 
@@ -403,3 +409,14 @@ def compile_proposals(
         if state is not None:
             found.append(Proposal(spec.id, spec.label or spec.id, state, spec.by))
     return tuple(found)
+
+
+def resolve_state(model: GraphModel, text: str) -> int:
+    """The one feasible state number described by ``text`` (a code, a code with ``-``, or an
+    expression over options); :class:`ScenarioError` when it matches none or several."""
+    ids = tuple(o.id for o in model.options)
+    problems: list[tuple[Path, str, str | None]] = []
+    state = _match_state(text, (), model.states, _Context(ids, _OptionBits(ids), problems), "state")
+    if state is None:
+        raise ScenarioError([Problem("", message, hint) for _, message, hint in problems])
+    return state
