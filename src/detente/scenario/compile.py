@@ -79,10 +79,12 @@ class _Context:
         return np.broadcast_to(np.asarray(value, dtype=bool), (self.bits.size,))
 
 
-def _listing(items: list[str]) -> str:
+def _listing(items: list[str], total: int | None = None) -> str:
+    """The first few items, and how many more there are of ``total`` (default: all items)."""
+    count = len(items) if total is None else total
     shown = ", ".join(items[:_MAX_LISTED])
-    if len(items) > _MAX_LISTED:
-        shown += f" and {len(items) - _MAX_LISTED} more"
+    if count > _MAX_LISTED:
+        shown += f" and {count - _MAX_LISTED} more"
     return shown
 
 
@@ -320,7 +322,8 @@ def _ranking_scores(
         codes_missing = codes_of(states[missing[: _MAX_LISTED + 1]], n)
         context.report(
             (*path, "ranking"),
-            f"the ranking misses {len(missing)} feasible state(s): {_listing(codes_missing)}",
+            f"the ranking misses {len(missing)} feasible state(s): "
+            f"{_listing(codes_missing, len(missing))}",
             "rank every feasible state",
         )
     return scores
@@ -362,7 +365,7 @@ def _match_state(
         )
         return None
     if len(matches) > 1:
-        shown = _listing(codes_of(matches[: _MAX_LISTED + 1], n))
+        shown = _listing(codes_of(matches[: _MAX_LISTED + 1], n), len(matches))
         context.report(
             path,
             f"{what} {text} is ambiguous: it matches {len(matches)} feasible states ({shown})",
