@@ -20,6 +20,7 @@ from detente.cli.common import (
 )
 from detente.scenario import Scenario
 from detente.scenario.compile import resolve_state
+from detente.whatif.phased import PhasedResult
 
 __all__ = ["whatif_app"]
 
@@ -194,3 +195,51 @@ def _state_code(scenario: Scenario, text: str) -> str:
     if model is None:
         raise UsageError(f"{scenario.source} has no graph_model section")
     return model.code(int(model.states.searchsorted(resolve_state(model, text))))
+
+
+@whatif_app.command("phased")
+def whatif_phased(
+    file: FileArgument,
+    max_stages: Annotated[
+        int | None, typer.Option(help="Most stages (default: the scenario's).", min=1)
+    ] = None,
+    belief: Annotated[
+        float | None, typer.Option(help="Each side's belief that the other keeps delivering.")
+    ] = None,
+    verification: Annotated[
+        float | None, typer.Option(help="Chance that cheating is caught before the next stage.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Could the scenario's phased deal survive low trust? A schedule, or the trust it needs."""
+    from detente.whatif.phasing import run_phasing
+
+    with user_errors():
+        scenario = load_target(file)
+        result = run_phasing(
+            scenario, max_stages=max_stages, beliefs=belief, verification=verification
+        )
+        parties = list(result.inputs.parties)
+        if output_format == "json":
+            document = {
+                "format": "detente/phased/1",
+                "feasible": result.feasible,
+                "least_trust": result.least_trust,
+                "stages": [
+                    {"stage": s.index, "delivers": dict(zip(parties, s.delivers, strict=True))}
+                    for s in result.stages
+                ],
+                "reason": result.reason,
+                "method": result.method,
+            }
+            sys.stdout.write(json.dumps(document, indent=1) + "\n")
+            return
+        for sentence in describe_phasing(result):
+            out.print(sentence, markup=False)
+
+
+def describe_phasing(result: PhasedResult) -> list[str]:
+    """Plain sentences on a phased-agreement result."""
+    from detente.whatif.phasing import phasing_sentences
+
+    return phasing_sentences(result)

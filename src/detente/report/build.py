@@ -123,6 +123,11 @@ def what_would_have_worked(scenario: Scenario) -> tuple[str, ...]:
                 f"{change.cost:g} swap(s) of preference statements: {swaps}."
             )
     bargaining = scenario.bargaining
+    section = scenario.document.bargaining
+    if bargaining is not None and section is not None and section.phasing is not None:
+        from detente.whatif.phasing import phasing_sentences, run_phasing
+
+        sentences.append(" ".join(phasing_sentences(run_phasing(scenario))))
     if bargaining is not None:
         for kind in ("reservation", "weights", "scores"):
             try:

@@ -17,6 +17,7 @@ __all__ = [
     "BargainingPreferences",
     "BargainingSection",
     "IssueSpec",
+    "PhasingSpec",
     "RangeSpec",
     "TermScore",
     "TermSpec",
@@ -89,6 +90,23 @@ class BargainingPreferences(Provenance):
     discount: float = Field(1.0, description="Factor applied to utility per round of delay.")
 
 
+class PhasingSpec(Provenance):
+    """A deal delivered in reciprocal stages, for phased-agreement analysis under low trust.
+
+    ``delivered_by`` names the party that concedes each issue, ``baseline`` each such issue's
+    value before anything is delivered; ``reversible`` is the share of a party's concessions it
+    can take back (sanctions can snap back, dismantling cannot).
+    """
+
+    target: dict[str, Value] = Field(description="The deal to reach: issue id to value.")
+    delivered_by: dict[str, str] = Field(description="Issue id to the party that concedes it.")
+    baseline: dict[str, Value] = Field(description="Issue id to its value before delivery.")
+    reversible: dict[str, float] = Field(default_factory=dict)
+    max_stages: int = Field(4, ge=1, le=12)
+    beliefs: float = Field(1.0, description="Each side's belief that the other keeps delivering.")
+    verification: float = Field(0.0, description="Chance that cheating is caught in time.")
+
+
 class BargainingSection(Record):
     """The bargaining view of the negotiation (Nash 1950; Rubinstein 1982)."""
 
@@ -98,3 +116,6 @@ class BargainingSection(Record):
     )
     deadline: int | None = Field(None, ge=1, description="Rounds before talks end.")
     first_proposer: str | None = Field(None, description="Party that proposes first.")
+    phasing: PhasingSpec | None = Field(
+        None, description="A phased version of a deal, to test whether it survives low trust."
+    )

@@ -14,11 +14,17 @@ from numpy.typing import NDArray
 
 from detente.bargaining.problem import BargainingProblem, Issue, UtilityTerm, check_outcome_budget
 from detente.graph_model.model import Party
-from detente.scenario.bargaining_schema import BargainingPreferences, IssueSpec, TermSpec, Value
+from detente.scenario.bargaining_schema import (
+    BargainingPreferences,
+    IssueSpec,
+    PhasingSpec,
+    TermSpec,
+    Value,
+)
 from detente.scenario.document import Path
 from detente.scenario.schema import ScenarioDocument
 
-__all__ = ["compile_bargaining"]
+__all__ = ["compile_bargaining", "phasing_values"]
 
 Problems = list[tuple[Path, str, str | None]]
 _WEIGHT_TOLERANCE = 1e-6
@@ -393,7 +399,7 @@ def compile_bargaining(document: ScenarioDocument, problems: Problems) -> Bargai
     if len(problems) > start:
         return None
     names = {p.id: p.display_name for p in document.parties}
-    return BargainingProblem(
+    problem = BargainingProblem(
         title=document.title,
         parties=tuple(Party(p, names[p]) for p in bargainers),
         issues=tuple(issue for _, issue in issues.values()),
@@ -403,3 +409,40 @@ def compile_bargaining(document: ScenarioDocument, problems: Problems) -> Bargai
         deadline=section.deadline,
         first_proposer=first,
     )
+    if section.phasing is not None:
+        _check_phasing(problem, section.phasing, problems)
+        if len(problems) > start:
+            return None
+    return problem
+
+
+def _check_phasing(problem: BargainingProblem, spec: PhasingSpec, problems: Problems) -> None:
+    """Resolve the phased deal now, so a typo is reported when the scenario is loaded."""
+    from detente.errors import DetenteError
+    from detente.whatif.phased import phased_inputs
+
+    path: Path = ("bargaining", "phasing")
+    for field, value in (("beliefs", spec.beliefs), ("verification", spec.verification)):
+        if not 0.0 <= value <= 1.0:
+            problems.append(
+                (
+                    (*path, field),
+                    f"{field} {value} is outside [0, 1]",
+                    "a probability: 0 (never) to 1 (always)",
+                )
+            )
+    try:
+        phased_inputs(
+            problem,
+            phasing_values(spec.target),
+            dict(spec.delivered_by),
+            phasing_values(spec.baseline),
+            dict(spec.reversible),
+        )
+    except DetenteError as error:
+        problems.append((path, str(error), "check the issue ids, values and parties"))
+
+
+def phasing_values(values: Mapping[str, Value]) -> dict[str, str]:
+    """Issue values as the problem spells them."""
+    return {issue: _text(value) for issue, value in values.items()}
