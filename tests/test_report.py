@@ -139,3 +139,16 @@ def test_hanoi_report_opens_in_a_browser(tmp_path: Path) -> None:
     assert re.findall(r'<h2 id="([a-z-]+)"', dom) == SECTIONS
     assert dom.count("<svg") >= 2
     assert "None of the 2 offers on the table is stable under any concept" in dom
+
+
+def test_hanoi_report_says_what_would_have_worked(tmp_path: Path) -> None:
+    hanoi = FULL.parents[2] / "examples" / "hanoi-2019.yaml"
+    text = _text(write_report(load_scenario(hanoi), tmp_path / "h.html").read_text())
+    # Inverse analysis: half of the US statement orders would have let the offer hold (GMR).
+    assert "would have held under GMR for 2,520 of 5,040 orders" in text
+    # Smallest change: one swap in the US priorities.
+    assert "with 1 swap(s) of preference statements" in text
+    # Phased delivery: the phased deal itself falls short, whatever the trust.
+    assert "No level of trust would make it work" in text
+    # Bargaining: the reservation change equals the zone gap.
+    assert "The smallest change of reservation (total 0.125)" in text

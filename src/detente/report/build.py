@@ -99,6 +99,38 @@ def collect(scenario: Scenario, figures: bool = True) -> ReportData:
     )
 
 
+def _inverse_sentences(scenario: Scenario, label: str, by: str, code: str) -> list[str]:
+    """How many orders of the other side's preference statements would have let an offer hold
+    (GMR), and what they share (:func:`detente.whatif.inverse_analysis`)."""
+    from detente.errors import DetenteError
+    from detente.whatif import inverse_analysis
+
+    model = scenario.graph_model
+    if model is None or len(model.parties) != 2:
+        return []
+    other = next(p for p in model.parties if p.id != by)
+    try:
+        result = inverse_analysis(
+            model, code, "gmr", [other.id], mode="statements", statements=scenario, samples=0
+        )
+    except DetenteError:
+        return []  # too many orders to count, or rankings instead of statements
+    share = f"{result.count:,} of {result.total:,}"
+    if result.count == 0:
+        return [
+            f"{label}: no order of {other.name}'s preference statements would have made it "
+            f"hold under GMR (none of {result.total:,})."
+        ]
+    needs = [line.strip()[2:] for line in result.summary().splitlines() if line.startswith("  - ")][
+        :2
+    ]
+    condition = f"; every one of them requires: {'; '.join(needs)}" if needs else ""
+    return [
+        f"{label} would have held under GMR for {share} orders of {other.name}'s "
+        f"preference statements{condition}."
+    ]
+
+
 def what_would_have_worked(scenario: Scenario) -> tuple[str, ...]:
     """Sentences on the smallest changes that would have made each offer hold, and that would
     have opened the bargaining zone (:mod:`detente.whatif`)."""
@@ -111,6 +143,7 @@ def what_would_have_worked(scenario: Scenario) -> tuple[str, ...]:
         if model is None or proposal.by is None:
             continue
         code = model.code(int(model.states.searchsorted(proposal.state)))
+        sentences += _inverse_sentences(scenario, proposal.label, proposal.by, code)
         for concept in ("gmr", "seq"):
             try:
                 change = smallest_change(scenario, code, concept, max_models=5000)
