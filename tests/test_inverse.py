@@ -496,3 +496,19 @@ def test_bad_input_is_explained(dilemma: GraphModel) -> None:
         inverse_analysis(chicken.graph_model, "NN", "gmr", mode="statements", statements=chicken)
     with pytest.raises(DetenteError, match="does not match the model"):
         inverse_analysis(dilemma, "YY", "gmr", mode="statements", statements=chicken)
+
+
+@pytest.mark.parametrize("entry", ["prisoners-dilemma", "chicken", "syria-iraq-1975"])
+@pytest.mark.parametrize("concept", ["nash", "gmr", "smr", "seq"])
+def test_catalogue_counts_match_enumeration(entry: str, concept: str) -> None:
+    """On the published conflicts, every equilibrium's inverse count (all strict rankings of
+    one party, the other fixed) equals a brute-force enumeration through the forward engine."""
+    from detente.catalogue import load_catalogue
+
+    model = load_catalogue(entry).graph_model
+    assert model is not None
+    party = model.parties[0].id
+    for code in model.codes():
+        fast = inverse_analysis(model, code, concept, [party], samples=0)
+        slow = inverse_analysis(model, code, concept, [party], samples=0, method="enumerate")
+        assert (fast.count, fast.total) == (slow.count, slow.total), (entry, code)
