@@ -16,6 +16,7 @@ from detente.scenario import Scenario, load_scenario
 __all__ = [
     "FileArgument",
     "UsageError",
+    "check_format",
     "err",
     "load_target",
     "out",
@@ -41,6 +42,12 @@ def user_errors() -> Iterator[None]:
         err.print("[bold red]error:[/] ", end="")
         err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
+
+
+def check_format(value: str) -> None:
+    """Output formats every command offers."""
+    if value not in {"table", "json"}:
+        raise UsageError(f"unknown format {value!r}; use table or json")
 
 
 def load_target(target: str) -> Scenario:

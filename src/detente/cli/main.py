@@ -19,6 +19,7 @@ from rich.table import Table
 from detente.bargaining.analysis import SOLUTION_NAMES, BargainingResult
 from detente.cli.common import (
     FileArgument,
+    check_format,
     err,
     out,
 )
@@ -77,8 +78,7 @@ def analyze(
 ) -> None:
     """Stability analysis: equilibria per concept and each state's verdict for each party."""
     with _user_errors():
-        if output_format not in {"table", "json"}:
-            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        check_format(output_format)
         scenario = _load(file)
         result = _graph_result(scenario, concepts)
         if output_format == "json":
@@ -172,8 +172,7 @@ def bargain(
     from detente.bargaining.export import bargaining_document
 
     with _user_errors():
-        if output_format not in {"table", "json"}:
-            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        check_format(output_format)
         scenario = _load(file)
         if scenario.bargaining is None:
             raise _UsageError(f"{scenario.source} has no bargaining section to analyse")
@@ -312,8 +311,7 @@ def simulate(
     from detente.simulation.export import simulation_document
 
     with _user_errors():
-        if output_format not in {"table", "json"}:
-            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        check_format(output_format)
         scenario = _load(file)
         problem = scenario.bargaining
         if problem is None:
@@ -384,8 +382,7 @@ def robustness(
     from detente.whatif.uncertainty import load_uncertainty
 
     with _user_errors():
-        if output_format not in {"table", "json"}:
-            raise _UsageError(f"unknown format {output_format!r}; use table or json")
+        check_format(output_format)
         scenario = _load(file)
         if uncertainty is not None:
             spec = load_uncertainty(uncertainty, scenario)

@@ -12,6 +12,7 @@ import typer
 from detente.cli.common import (
     FileArgument,
     UsageError,
+    check_format,
     load_target,
     out,
     user_errors,
@@ -58,6 +59,7 @@ def whatif_inverse(
     from detente.whatif import inverse_analysis
 
     with user_errors():
+        check_format(output_format)
         scenario = load_target(file)
         model = scenario.graph_model
         if model is None:
@@ -115,6 +117,7 @@ def whatif_change(
     from detente.whatif import changed_scenario, smallest_change
 
     with user_errors():
+        check_format(output_format)
         scenario = load_target(file)
         change = smallest_change(scenario, target, concept, parties=party or None)
         if output_format == "json":
@@ -159,6 +162,7 @@ def whatif_deal(
     from detente.whatif import bargaining_change, changed_bargaining_scenario
 
     with user_errors():
+        check_format(output_format)
         scenario = load_target(file)
         change = bargaining_change(scenario, kind, parties=party or None)
         values = values_text(change.values)
@@ -215,6 +219,7 @@ def whatif_phased(
     from detente.whatif.phasing import run_phasing
 
     with user_errors():
+        check_format(output_format)
         scenario = load_target(file)
         result = run_phasing(
             scenario, max_stages=max_stages, beliefs=belief, verification=verification

@@ -13,7 +13,14 @@ from detente.errors import DetenteError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_bargaining", "save_bargaining_plot"]
+__all__ = [
+    "draw_outcome_space",
+    "finish_axes",
+    "plot_bargaining",
+    "plot_path",
+    "save_bargaining_plot",
+    "save_figure",
+]
 
 #: Outcomes drawn at most; larger clouds are subsampled (deterministically) for the picture.
 MAX_POINTS = 200_000
@@ -45,37 +52,8 @@ def plot_bargaining(result: BargainingResult, first: int = 0, second: int = 1) -
     utilities = problem.utilities()
     names = [p.name for p in problem.parties]
     figure, axes = plt.subplots(figsize=(7, 6), layout="constrained")
-    step = max(1, len(utilities) // MAX_POINTS)
-    cloud = utilities[::step]
-    axes.scatter(
-        cloud[:, first], cloud[:, second], s=6, color="0.75", label="outcomes", rasterized=True
-    )
-    frontier = utilities[result.frontier]
-    order = np.argsort(frontier[:, first])
-    axes.plot(
-        frontier[order, first],
-        frontier[order, second],
-        ":o",
-        color="tab:blue",
-        markersize=4,
-        linewidth=0.8,
-        label="Pareto-optimal outcomes",
-    )
+    draw_outcome_space(axes, result, first, second)
     d = problem.reservation
-    axes.axvline(
-        d[first],
-        color="tab:red",
-        linestyle="--",
-        linewidth=1,
-        label=f"{names[first]} walks away below",
-    )
-    axes.axhline(
-        d[second],
-        color="tab:orange",
-        linestyle="--",
-        linewidth=1,
-        label=f"{names[second]} walks away below",
-    )
     axes.fill_between(
         [d[first], 1.0],
         d[second],
@@ -105,23 +83,71 @@ def plot_bargaining(result: BargainingResult, first: int = 0, second: int = 1) -
             zorder=5,
             label=f"closest to a deal (gap {result.gap.total:.3f})",
         )
-    axes.set_xlabel(f"utility of {names[first]}")
-    axes.set_ylabel(f"utility of {names[second]}")
-    axes.set_xlim(-0.02, 1.02)
-    axes.set_ylim(-0.02, 1.02)
-    axes.set_title(problem.title)
-    axes.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    axes.grid(alpha=0.3)
+    finish_axes(axes, names[first], names[second], problem.title)
     drawn: Figure = figure
     return drawn
 
 
-def save_bargaining_plot(result: BargainingResult, path: str | Path) -> Path:
-    """Draw :func:`plot_bargaining` into ``path`` (``.svg``, ``.png`` or ``.pdf``)."""
+def draw_outcome_space(axes: Any, result: BargainingResult, first: int, second: int) -> None:
+    """Every outcome (subsampled past :data:`MAX_POINTS`), the Pareto-optimal ones and each
+    party's walk-away line, in the utility plane of two parties."""
+    problem = result.problem
+    utilities = problem.utilities()
+    names = [p.name for p in problem.parties]
+    cloud = utilities[:: max(1, len(utilities) // MAX_POINTS)]
+    axes.scatter(
+        cloud[:, first], cloud[:, second], s=6, color="0.75", label="outcomes", rasterized=True
+    )
+    frontier = utilities[result.frontier]
+    order = np.argsort(frontier[:, first])
+    axes.plot(
+        frontier[order, first],
+        frontier[order, second],
+        ":o",
+        color="tab:blue",
+        markersize=4,
+        linewidth=0.8,
+        label="Pareto-optimal outcomes",
+    )
+    d = problem.reservation
+    axes.axvline(
+        d[first],
+        color="tab:red",
+        linestyle="--",
+        linewidth=1,
+        label=f"{names[first]} walks away below",
+    )
+    axes.axhline(
+        d[second],
+        color="tab:orange",
+        linestyle="--",
+        linewidth=1,
+        label=f"{names[second]} walks away below",
+    )
+
+
+def finish_axes(axes: Any, x_party: str, y_party: str, title: str) -> None:
+    """Labels, unit square, title, legend and grid of a utility-plane figure."""
+    axes.set_xlabel(f"utility of {x_party}")
+    axes.set_ylabel(f"utility of {y_party}")
+    axes.set_xlim(-0.02, 1.02)
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_title(title)
+    axes.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    axes.grid(alpha=0.3)
+
+
+def plot_path(path: str | Path) -> Path:
+    """``path`` if it names a figure format matplotlib writes here, else a clear error (checked
+    before any drawing)."""
     target = Path(path)
     if target.suffix.lower() not in {".svg", ".png", ".pdf"}:
         raise DetenteError(f"cannot draw {target.name!r}: use a .svg, .png or .pdf file name")
-    figure = plot_bargaining(result)
+    return target
+
+
+def save_figure(figure: Any, target: Path) -> Path:
+    """Write ``figure`` to ``target`` and close it."""
     try:
         figure.savefig(target, dpi=150)
     except OSError as error:
@@ -129,3 +155,9 @@ def save_bargaining_plot(result: BargainingResult, path: str | Path) -> Path:
     finally:
         _pyplot().close(figure)
     return target
+
+
+def save_bargaining_plot(result: BargainingResult, path: str | Path) -> Path:
+    """Draw :func:`plot_bargaining` into ``path`` (``.svg``, ``.png`` or ``.pdf``)."""
+    target = plot_path(path)
+    return save_figure(plot_bargaining(result), target)

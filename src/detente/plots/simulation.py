@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from detente.bargaining.analysis import BargainingResult
-from detente.errors import DetenteError
-from detente.plots.bargaining import MAX_POINTS, _pyplot
+from detente.plots.bargaining import (
+    _pyplot,
+    draw_outcome_space,
+    finish_axes,
+    plot_path,
+    save_figure,
+)
 from detente.simulation.protocol import WALK
 from detente.simulation.trace import Trace
 
@@ -29,20 +32,7 @@ def plot_negotiation(result: BargainingResult, trace: Trace) -> Figure:
     utilities = problem.utilities()
     names = [p.name for p in problem.parties]
     figure, axes = plt.subplots(figsize=(7, 6), layout="constrained")
-    cloud = utilities[:: max(1, len(utilities) // MAX_POINTS)]
-    axes.scatter(cloud[:, 0], cloud[:, 1], s=5, color="0.8", rasterized=True)
-    frontier = utilities[result.frontier]
-    order = np.argsort(frontier[:, 0])
-    axes.plot(
-        frontier[order, 0],
-        frontier[order, 1],
-        ":",
-        color="0.4",
-        linewidth=0.8,
-        label="Pareto-optimal outcomes",
-    )
-    axes.axvline(problem.reservation[0], color="0.5", linestyle="--", linewidth=0.8)
-    axes.axhline(problem.reservation[1], color="0.5", linestyle="--", linewidth=0.8)
+    draw_outcome_space(axes, result, 0, 1)
     log = trace.rounds
     for party in range(len(trace.parties)):
         rows = [
@@ -78,27 +68,14 @@ def plot_negotiation(result: BargainingResult, trace: Trace) -> Figure:
             zorder=5,
             label=f"agreement (round {trace.ending.round})",
         )
-    axes.set_xlabel(f"utility of {names[0]}")
-    axes.set_ylabel(f"utility of {names[1]}")
-    axes.set_xlim(-0.02, 1.02)
-    axes.set_ylim(-0.02, 1.02)
-    axes.set_title(f"{problem.title}: {trace.end.value} (round {trace.ending.round})")
-    axes.legend(loc="lower left", fontsize=8)
-    axes.grid(alpha=0.3)
+    finish_axes(
+        axes, names[0], names[1], f"{problem.title}: {trace.end.value} (round {trace.ending.round})"
+    )
     drawn: Figure = figure
     return drawn
 
 
 def save_negotiation_plot(result: BargainingResult, trace: Trace, path: str | Path) -> Path:
     """Draw :func:`plot_negotiation` into ``path`` (``.svg``, ``.png`` or ``.pdf``)."""
-    target = Path(path)
-    if target.suffix.lower() not in {".svg", ".png", ".pdf"}:
-        raise DetenteError(f"cannot draw {target.name!r}: use a .svg, .png or .pdf file name")
-    figure = plot_negotiation(result, trace)
-    try:
-        figure.savefig(target, dpi=150)
-    except OSError as error:
-        raise DetenteError(f"cannot write {target}: {error.strerror}") from None
-    finally:
-        _pyplot().close(figure)
-    return target
+    target = plot_path(path)
+    return save_figure(plot_negotiation(result, trace), target)
