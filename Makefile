@@ -39,6 +39,9 @@ core: $(STAMP)
 	.venv-core/bin/python -m pip install --quiet .
 	cd /tmp && $(CURDIR)/.venv-core/bin/detente analyze elmira --format json > /dev/null
 	cd /tmp && $(CURDIR)/.venv-core/bin/detente explain chicken --state NN --party p1 > /dev/null
+	# Without the web extra, `detente serve` says which extra to install (and fails cleanly).
+	! $(CURDIR)/.venv-core/bin/detente serve --port 0 > .venv-core/serve.txt 2>&1
+	grep -q "detente\[web\]" .venv-core/serve.txt
 	rm -rf .venv-core
 
 test: lint typecheck docs unit core

@@ -261,3 +261,39 @@ def test_memory_limit_can_be_lowered(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     with pytest.raises(ModelTooLargeError, match=r"limit of 1\.0 MiB"):
         load_scenario_text(text)
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["format: detente/1", 'l0: &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for k in range(1, levels):
+        lines.append(f"l{k}: &l{k} [" + ", ".join([f"*l{k - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (_alias_bomb(9), "aliases"),  # a few hundred bytes that expand to 10^9 values
+        ("format: detente/1\nparties: " + "[" * 400 + "]" * 400, "nested more than 64"),
+        ('{"format": "detente/1", "a": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than"),
+        ("format: detente/1\nloop: &me [*me]\n", "contains itself"),
+    ],
+    ids=["alias-bomb", "deep-yaml", "deep-json", "self-reference"],
+)
+def test_hostile_shapes_are_refused_at_once(text: str, words: str) -> None:
+    with pytest.raises(ScenarioError, match=words):
+        load_scenario_text(text)
+    with pytest.raises(ScenarioError, match=words):
+        load_scenario_text(text, source="x.json" if text.startswith("{") else "x.yaml")
+
+
+def test_a_shared_part_counts_once_per_use_but_is_accepted_when_small() -> None:
+    text = VALID + "x-notes: &n [a, b]\n"  # unknown top-level field: still a schema problem
+    with pytest.raises(ScenarioError, match="x-notes"):
+        load_scenario_text(text)
+    from detente.scenario.document import check_shape
+
+    shared = ["v"] * 10
+    check_shape({"a": [shared] * 1000}, "ok")  # 10,000 values: fine
+    with pytest.raises(ScenarioError, match="200,000"):
+        check_shape({"a": [[shared] * 1000] * 21}, "too many")  # 210,000 once expanded

@@ -266,28 +266,6 @@ def _shutdown(executor: Executor | None) -> None:
         client.close()
 
 
-def _strategy_spec(text: str) -> tuple[str, dict[str, object]]:
-    """``boulware`` or ``boulware:e=0.1,delay=2`` → name and parameters (numbers parsed)."""
-    name, _, rest = text.partition(":")
-    params: dict[str, object] = {}
-    for item in filter(None, (part.strip() for part in rest.split(","))):
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise _UsageError(f"strategy parameter {item!r} needs a value: write {key}=VALUE")
-        if key.strip() == "name":
-            raise _UsageError(
-                "'name' is not a strategy parameter: put the strategy's name "
-                "before the colon, e.g. boulware:e=0.1"
-            )
-        try:
-            params[key.strip()] = (
-                int(value) if value.strip().lstrip("-").isdigit() else float(value)
-            )
-        except ValueError:
-            params[key.strip()] = value.strip()
-    return name.strip(), params
-
-
 @app.command()
 def simulate(
     file: FileArgument,
@@ -306,9 +284,10 @@ def simulate(
 ) -> None:
     """Simulate one alternating-offers negotiation between two strategies."""
     from detente.bargaining import solve_bargaining
-    from detente.simulation import describe, make_strategy
+    from detente.simulation import describe
     from detente.simulation import simulate as run_negotiation
     from detente.simulation.export import simulation_document
+    from detente.simulation.strategies.registry import strategy_from_spec
 
     with _user_errors():
         check_format(output_format)
@@ -323,9 +302,7 @@ def simulate(
             )
         if deadline is None and problem.deadline is None:
             raise _UsageError("the scenario has no deadline: give --deadline ROUNDS")
-        strategies = [
-            make_strategy(name, **params) for name, params in (_strategy_spec(a), _strategy_spec(b))
-        ]
+        strategies = [strategy_from_spec(spec) for spec in (a, b)]
         trace = run_negotiation(problem, strategies, seed=seed, deadline=deadline)
         if plot is not None:
             from detente.plots.simulation import save_negotiation_plot
@@ -560,6 +537,31 @@ def schema() -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "detente/1 scenario"
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def serve(
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (0: any free port).", min=0, max=65535)
+    ] = 8765,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    database: Annotated[
+        str | None,
+        typer.Option(help="SQLAlchemy URL of the workspace database (default: an SQLite file)."),
+    ] = None,
+    workspace: Annotated[Path, typer.Option(help="Folder of the default SQLite workspace.")] = Path(
+        "detente-workspace"
+    ),
+    workers: Annotated[int, typer.Option(help="Runs executed at once.", min=1, max=64)] = 2,
+) -> None:
+    """Start the workbench, a local web app to model, analyse and share negotiations."""
+    from detente.workbench.server import default_database, require_web
+    from detente.workbench.server import serve as start
+
+    with _user_errors():
+        require_web()
+        url = database if database is not None else default_database(workspace)
+        start(host, port, url, workers)
 
 
 @app.command()

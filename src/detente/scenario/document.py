@@ -17,7 +17,7 @@ import yaml
 
 from detente.errors import Problem, ScenarioError
 
-__all__ = ["LineIndex", "format_location", "parse_text"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "LineIndex", "check_shape", "format_location", "parse_text"]
 
 Path = tuple[str | int, ...]
 
@@ -98,15 +98,21 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
     """
     if source.endswith(".json"):
         try:
-            return json.loads(text), LineIndex()
+            data = json.loads(text)
+        except RecursionError:
+            raise ScenarioError([_too_deep()], source) from None
         except json.JSONDecodeError as error:
             problem = Problem(
                 "", f"invalid JSON: {error.msg} (column {error.colno})", None, error.lineno
             )
             raise ScenarioError([problem], source) from None
+        check_shape(data, source)
+        return data, LineIndex()
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise ScenarioError([_too_deep()], source) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -118,6 +124,7 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
         raise ScenarioError([problem], source) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem("", f"invalid YAML: {error}")], source) from None
+    check_shape(data, source)
     index = LineIndex()
     problems: list[Problem] = []
     if node is not None:
@@ -125,6 +132,70 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
     if problems:
         raise ScenarioError(problems, source)
     return data, index
+
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings a scenario may have (real ones use fewer than 10)."""
+
+MAX_VALUES = 200_000
+"""Most values a scenario may hold once YAML aliases are expanded."""
+
+
+def _too_deep() -> Problem:
+    return Problem(
+        "",
+        f"the scenario is nested more than {MAX_DEPTH} levels deep",
+        "scenario files nest a few levels; is this the right file?",
+    )
+
+
+def check_shape(data: Any, source: str) -> None:
+    """Refuse data nested more than :data:`MAX_DEPTH` levels, holding more than
+    :data:`MAX_VALUES` values once shared parts (YAML aliases) are counted each time they
+    appear, or containing itself. Iterative and linear in the distinct objects, so hostile
+    input ("billion laughs") is refused at once instead of being walked."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        item, finished = stack.pop()
+        if not isinstance(item, Mapping | list):
+            continue
+        key = id(item)
+        children = list(item.values()) if isinstance(item, Mapping) else item
+        if finished:
+            open_.discard(key)
+            nested = [c for c in children if isinstance(c, Mapping | list)]
+            size[key] = len(children) + sum(size[id(c)] for c in nested)
+            depth[key] = 1 + max((depth[id(c)] for c in nested), default=0)
+            if depth[key] > MAX_DEPTH:
+                raise ScenarioError([_too_deep()], source)
+            if size[key] > MAX_VALUES:
+                raise ScenarioError(
+                    [
+                        Problem(
+                            "",
+                            f"the scenario holds more than {MAX_VALUES:,} values once its YAML "
+                            "aliases (*name) are expanded",
+                            "write the values out, or use fewer aliases",
+                        )
+                    ],
+                    source,
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise ScenarioError(
+                [Problem("", "the scenario contains itself (a YAML alias inside its own anchor)")],
+                source,
+            )
+        if len(open_) >= MAX_DEPTH:
+            raise ScenarioError([_too_deep()], source)
+        open_.add(key)
+        stack.append((item, True))
+        stack.extend((child, False) for child in children)
 
 
 def resolve_path(data: Any, loc: Sequence[Any]) -> Path:

@@ -20,7 +20,14 @@ from detente.scenario.compile import (
     compile_proposals,
 )
 from detente.scenario.compile_bargaining import compile_bargaining
-from detente.scenario.document import LineIndex, Path, format_location, parse_text, resolve_path
+from detente.scenario.document import (
+    LineIndex,
+    Path,
+    check_shape,
+    format_location,
+    parse_text,
+    resolve_path,
+)
 from detente.scenario.schema import FORMAT, RankingSpec, ScenarioDocument, Statement
 
 if TYPE_CHECKING:
@@ -114,6 +121,7 @@ def load_scenario_data(
 ) -> Scenario:
     """Validate and compile a scenario given as plain data (as parsed from YAML or JSON)."""
     lines = lines or LineIndex()
+    check_shape(data, source)
     if not isinstance(data, Mapping):
         kind = "nothing" if data is None else type(data).__name__
         raise ScenarioError(

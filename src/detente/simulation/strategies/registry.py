@@ -23,7 +23,13 @@ from detente.simulation.strategies.time_dependent import (
 from detente.simulation.strategies.tit_for_tat import AbsoluteTitForTat, RelativeTitForTat
 from detente.simulation.strategies.walk_away import WalkAwayAware
 
-__all__ = ["BUILTIN_STRATEGIES", "make_strategy", "strategy_parameters"]
+__all__ = [
+    "BUILTIN_STRATEGIES",
+    "make_strategy",
+    "parse_strategy_spec",
+    "strategy_from_spec",
+    "strategy_parameters",
+]
 
 #: Factories of the built-in strategies, keyed by the name used in configs and on the CLI.
 BUILTIN_STRATEGIES: Mapping[str, Callable[..., Strategy]] = MappingProxyType(
@@ -80,3 +86,39 @@ def make_strategy(name: str, **params: object) -> Strategy:
         takes = f"takes {', '.join(accepted)}" if accepted else "takes no parameters"
         raise StrategyParameterError(f"{name} {takes}; got {', '.join(unknown)}")
     return factory(**params)
+
+
+def parse_strategy_spec(text: str) -> tuple[str, dict[str, object]]:
+    """``boulware`` or ``boulware:e=0.1,delay=2`` → the name and its parameters (numbers parsed).
+
+    Examples
+    --------
+    >>> parse_strategy_spec("boulware:e=0.1")
+    ('boulware', {'e': 0.1})
+    """
+    name, _, rest = text.partition(":")
+    params: dict[str, object] = {}
+    for item in filter(None, (part.strip() for part in rest.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise StrategyParameterError(
+                f"strategy parameter {item!r} needs a value: write {key}=VALUE"
+            )
+        if key.strip() == "name":
+            raise StrategyParameterError(
+                "'name' is not a strategy parameter: put the strategy's name "
+                "before the colon, e.g. boulware:e=0.1"
+            )
+        try:
+            params[key.strip()] = (
+                int(value) if value.strip().lstrip("-").isdigit() else float(value)
+            )
+        except ValueError:
+            params[key.strip()] = value.strip()
+    return name.strip(), params
+
+
+def strategy_from_spec(text: str) -> Strategy:
+    """A new built-in strategy from a spec such as ``boulware:e=0.1``."""
+    name, params = parse_strategy_spec(text)
+    return make_strategy(name, **params)

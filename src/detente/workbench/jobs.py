@@ -1,0 +1,216 @@
+"""Runs in worker processes: a queue, a few at a time, with progress and cancellation.
+
+Each run gets a process of its own (started from a fork server that has detente imported, so
+a start costs milliseconds), talking back through a pipe: progress, then the result or the
+error. Cancelling stops the process. The web server's threads only wait on pipes, so it keeps
+answering other requests whatever the runs do.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from detente.errors import DetenteError
+from detente.workbench.store import Workspace
+
+__all__ = ["JobManager", "work"]
+
+_log = logging.getLogger("detente.workbench")
+_PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a worker
+
+
+def work(kind: str, text: str, params: dict[str, Any], channel: Connection) -> None:
+    """Body of a worker process: do the run, send ``("progress", done, total)`` messages,
+    then ``("done", result, html)`` or ``("error", message)``."""
+    from detente.workbench.runs import execute
+
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done >= total or now - last >= _PROGRESS_INTERVAL:
+            last = now
+            channel.send(("progress", int(done), int(total)))
+
+    try:
+        result, html = execute(kind, text, params, progress)
+        channel.send(("done", result, html))
+    except DetenteError as error:
+        channel.send(("error", str(error)))
+    except MemoryError:
+        channel.send(("error", "the run ran out of memory; try a smaller model or fewer samples"))
+    except Exception as error:  # a bug: report it to the user rather than die silently
+        detail = "".join(traceback.format_exception_only(error)).strip()
+        channel.send(("error", f"internal error in the {kind} run ({detail}); please report it"))
+        traceback.print_exc(file=sys.stderr)
+    finally:
+        channel.close()
+
+
+def _context() -> Any:
+    if sys.platform.startswith("linux") or sys.platform == "darwin":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["detente.workbench.runs", "detente.report"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _Job:
+    run_id: int
+    kind: str
+    text: str
+    params: dict[str, Any]
+    process: Any = None
+    cancelled: bool = False
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+
+class JobManager:
+    """Starts queued runs in worker processes, at most ``workers`` at a time."""
+
+    def __init__(self, workspace: Workspace, workers: int = 2):
+        if workers < 1:
+            raise DetenteError("the workbench needs at least one worker process")
+        self.workspace = workspace
+        self.workers = workers
+        self._context = _context()
+        self._lock = threading.Condition()
+        self._queue: deque[_Job] = deque()
+        self._running: dict[int, _Job] = {}
+        self._stopped = False
+        self._dispatcher = threading.Thread(target=self._dispatch, name="runs", daemon=True)
+        self._dispatcher.start()
+
+    def submit(self, run_id: int, kind: str, text: str, params: dict[str, Any]) -> None:
+        with self._lock:
+            if self._stopped:
+                raise DetenteError("the workbench is shutting down; start the run again later")
+            self._queue.append(_Job(run_id, kind, text, params))
+            self._lock.notify_all()
+
+    def cancel(self, run_id: int) -> None:
+        """Stop a queued or running run (nothing happens to a finished one)."""
+        with self._lock:
+            for job in list(self._queue):
+                if job.run_id == run_id:
+                    self._queue.remove(job)
+                    self.workspace.update_run(run_id, status="cancelled")
+                    return
+            running = self._running.get(run_id)
+            if running is None:
+                return
+            running.cancelled = True
+            process = running.process
+        if process is not None:
+            process.terminate()
+        self.workspace.update_run(run_id, status="cancelled")
+
+    def active(self) -> list[int]:
+        with self._lock:
+            return [j.run_id for j in self._queue] + list(self._running)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop every run (they are marked cancelled) and the dispatcher."""
+        with self._lock:
+            self._stopped = True
+            queued = list(self._queue)
+            self._queue.clear()
+            running = list(self._running.values())
+            self._lock.notify_all()
+        for job in queued:
+            self.workspace.update_run(job.run_id, status="cancelled")
+        for job in running:
+            self.cancel(job.run_id)
+        for job in running:
+            if job.thread is not None:
+                job.thread.join(timeout)
+        self._dispatcher.join(timeout)
+
+    # Internals ------------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._lock:
+                while not self._stopped and (not self._queue or len(self._running) >= self.workers):
+                    self._lock.wait()
+                if self._stopped:
+                    return
+                job = self._queue.popleft()
+                self._running[job.run_id] = job
+            thread = threading.Thread(
+                target=self._supervise, args=(job,), name=f"run-{job.run_id}", daemon=True
+            )
+            job.thread = thread
+            thread.start()
+
+    def _supervise(self, job: _Job) -> None:
+        try:
+            self._execute(job)
+        except Exception:  # keep the dispatcher alive whatever happens to one run
+            _log.exception("run %s failed in the supervisor", job.run_id)
+            self.workspace.update_run(
+                job.run_id, status="failed", error="internal error while supervising the run"
+            )
+        finally:
+            with self._lock:
+                self._running.pop(job.run_id, None)
+                self._lock.notify_all()
+
+    def _execute(self, job: _Job) -> None:
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=work, args=(job.kind, job.text, job.params, sender), daemon=True
+        )
+        with self._lock:
+            if job.cancelled or self._stopped:
+                return
+            job.process = process
+            process.start()
+        sender.close()
+        self.workspace.update_run(job.run_id, status="running")
+        outcome: tuple[Any, ...] | None = None
+        while outcome is None:
+            try:
+                if not receiver.poll(0.5):
+                    if not process.is_alive() and not receiver.poll(0):
+                        break
+                    continue
+                message = receiver.recv()
+            except (EOFError, OSError):
+                break
+            if message[0] == "progress":
+                self.workspace.update_run(job.run_id, done=message[1], total=message[2])
+            else:
+                outcome = message
+        receiver.close()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        if job.cancelled:
+            return
+        if outcome is None:
+            code = process.exitcode
+            self.workspace.update_run(
+                job.run_id,
+                status="failed",
+                error=f"the worker process stopped unexpectedly (exit code {code}); it may "
+                "have run out of memory",
+            )
+        elif outcome[0] == "done":
+            self.workspace.update_run(
+                job.run_id, status="done", result=outcome[1], report=outcome[2]
+            )
+        else:
+            self.workspace.update_run(job.run_id, status="failed", error=str(outcome[1]))

@@ -1,0 +1,310 @@
+"""Background runs: what each kind of run takes, does and returns.
+
+A run works on the text of one saved scenario version and reports progress as
+``progress(done, total)``. It returns its result as JSON-ready data and, for the kinds that
+make one, the HTML report. Nothing here knows about processes or the web: the job manager runs
+:func:`execute` in a worker process, and tests call it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from detente.errors import DetenteError
+from detente.scenario.loader import Scenario, load_scenario_text
+
+__all__ = ["KINDS", "ParamsError", "Progress", "check_params", "execute", "preflight"]
+
+Progress = Callable[[int, int], None]
+Concept = Literal["nash", "gmr", "smr", "seq"]
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnalysisParams(_Params):
+    concepts: list[Concept] | None = Field(default=None, min_length=1)
+
+
+class SimulationParams(_Params):
+    a: Annotated[str, Field(min_length=1, max_length=200)] = "boulware"
+    b: Annotated[str, Field(min_length=1, max_length=200)] = "conceder"
+    deadline: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    repeats: Annotated[int, Field(ge=1, le=1_000)] = 20
+
+
+class RobustnessParams(_Params):
+    samples: Annotated[int, Field(ge=1, le=100_000)] = 400
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    uncertainty: dict[str, Any] | None = None
+
+
+class InverseParams(_Params):
+    state: Annotated[str, Field(min_length=1, max_length=64)]
+    concept: Concept = "gmr"
+    parties: list[str] | None = None
+
+
+class ChangeParams(_Params):
+    state: Annotated[str, Field(min_length=1, max_length=500)]
+    concept: Concept = "seq"
+
+
+class ReportParams(_Params):
+    pass
+
+
+KINDS: dict[str, type[_Params]] = {
+    "analysis": AnalysisParams,
+    "simulation": SimulationParams,
+    "robustness": RobustnessParams,
+    "inverse": InverseParams,
+    "change": ChangeParams,
+    "report": ReportParams,
+}
+
+
+class ParamsError(DetenteError, ValueError):
+    """Run parameters that do not fit the kind of run."""
+
+
+def check_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters with defaults filled in; :class:`ParamsError` saying what is wrong."""
+    if kind not in KINDS:
+        raise ParamsError(f"unknown kind of run {kind!r}; the kinds are {', '.join(KINDS)}")
+    try:
+        checked = KINDS[kind].model_validate(params)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'params'}: {e['msg']}" for e in error.errors()
+        )
+        raise ParamsError(f"bad parameters for a {kind} run: {problems}") from None
+    return checked.model_dump(exclude_none=False)
+
+
+def preflight(kind: str, scenario: Scenario, params: dict[str, Any]) -> None:
+    """Refuse at once what a run of ``kind`` would only discover in its worker: a missing
+    section, an unknown strategy, state or party, a malformed uncertainty."""
+    checked: Any = KINDS[kind].model_validate(params)
+    if kind == "simulation":
+        _two_party_problem(scenario, checked.deadline)
+        from detente.simulation.strategies.registry import strategy_from_spec
+
+        strategy_from_spec(checked.a)
+        strategy_from_spec(checked.b)
+    elif kind == "robustness":
+        from detente.whatif.uncertainty import compile_uncertainty, parse_uncertainty
+
+        spec = checked.uncertainty
+        if spec is None and scenario.uncertainty is None:
+            raise DetenteError(_NO_UNCERTAINTY)
+        if spec is not None:
+            compile_uncertainty(parse_uncertainty(spec, "params.uncertainty", base=()), scenario)
+    elif kind in ("inverse", "change"):
+        model = scenario.graph_model
+        if model is None:
+            raise DetenteError(f"a {kind} run needs a graph_model section")
+        if kind == "inverse":
+            model.index_of(checked.state)
+            for party in checked.parties or ():
+                model.party_index(party)
+        else:
+            from detente.whatif.reordering import target_states
+
+            target_states(model, checked.state)
+
+
+_NO_UNCERTAINTY = (
+    "this scenario states no uncertainty: add an `uncertainty:` section or give one with the run"
+)
+
+
+def _two_party_problem(scenario: Scenario, deadline: int | None) -> Any:
+    problem = scenario.bargaining
+    if problem is None:
+        raise DetenteError("this scenario has no bargaining section to negotiate over")
+    if len(problem.parties) != 2:
+        raise DetenteError(
+            f"a simulation plays two parties; this scenario has {len(problem.parties)}"
+        )
+    if deadline is None and problem.deadline is None:
+        raise DetenteError("the scenario has no deadline: give the number of rounds")
+    return problem
+
+
+def execute(
+    kind: str, text: str, params: dict[str, Any], progress: Progress
+) -> tuple[Any, str | None]:
+    """Do one run; returns ``(result, html report or None)``. Raises DetenteError on bad
+    input (the message is shown to the user)."""
+    scenario = load_scenario_text(text, source="workspace scenario")
+    checked = KINDS[kind].model_validate(params)
+    handler = _HANDLERS[kind]
+    return handler(scenario, checked, progress)
+
+
+def _analysis(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.report import collect, render_html
+    from detente.workbench import views
+
+    if scenario.graph_model is None and scenario.bargaining is None:
+        raise DetenteError("this scenario has neither a graph model nor a bargaining section")
+    progress(0, 3)
+    result: dict[str, Any] = {}
+    if scenario.graph_model is not None:
+        result.update(views.analysis_view(scenario, params.concepts, interactive=False))
+    else:
+        result["verdict"] = views.verdict(scenario, None)
+    progress(1, 3)
+    if scenario.bargaining is not None:
+        result["bargaining"] = views.bargaining_view(scenario)["bargaining"]
+    progress(2, 3)
+    html = render_html(collect(scenario))
+    progress(3, 3)
+    return result, html
+
+
+def _report(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.report import collect, render_html
+
+    progress(0, 1)
+    data = collect(scenario)
+    progress(1, 1)
+    narrative = data.narrative
+    sentences = [narrative.headline, *narrative.equilibria, *narrative.bargaining]
+    return {"sentences": sentences}, render_html(data)
+
+
+def _simulation(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.simulation import simulate
+    from detente.simulation.export import simulation_document
+    from detente.simulation.strategies.registry import strategy_from_spec
+
+    deadline = params.deadline
+    problem = _two_party_problem(scenario, deadline)
+    base = params.seed if params.seed is not None else 0
+    first: dict[str, Any] | None = None
+    agreements = 0
+    totals = [0.0, 0.0]
+    rounds = []
+    progress(0, params.repeats)
+    for k in range(params.repeats):
+        strategies = [strategy_from_spec(params.a), strategy_from_spec(params.b)]
+        trace = simulate(problem, strategies, seed=base + k, deadline=deadline)
+        if first is None:
+            first = simulation_document(problem, trace)
+        ending = trace.ending
+        agreements += ending.agreement is not None
+        totals = [t + u for t, u in zip(totals, ending.utilities, strict=True)]
+        rounds.append(int(ending.round))
+        progress(k + 1, params.repeats)
+    parties = [p.id for p in problem.parties]
+    return {
+        "simulation": first,
+        "repeats": params.repeats,
+        "agreements": agreements,
+        "mean_utilities": {
+            p: round(t / params.repeats, 12) for p, t in zip(parties, totals, strict=True)
+        },
+        "rounds": rounds,
+    }, None
+
+
+def _robustness(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.whatif.robustness import robustness
+
+    spec = params.uncertainty if params.uncertainty is not None else scenario.uncertainty
+    if spec is None:
+        raise DetenteError(_NO_UNCERTAINTY)
+    result = robustness(
+        scenario,
+        spec,
+        samples=params.samples,
+        seed=params.seed,
+        progress=progress,
+        chunk_size=max(1, min(256, params.samples // 20 or 1)),
+    )
+    document = result.to_dict()
+    document["summary"] = _robustness_summary(document)
+    return document, None
+
+
+def _robustness_summary(document: dict[str, Any]) -> list[str]:
+    lines = [f"{document['samples']:,} sampled scenarios, seed {document['seed']}."]
+    graph = document.get("graph_model")
+    if graph:
+        for entry in graph.get("states", [])[:8]:
+            shares = ", ".join(
+                f"{c.upper()} {v['probability']:.0%}"
+                for c, v in entry.get("equilibrium", {}).items()
+                if v.get("probability") is not None
+            )
+            lines.append(f"{entry['state']} is an equilibrium in {shares} of the samples.")
+    bargaining = document.get("bargaining")
+    if bargaining and bargaining.get("zone_open"):
+        zone = bargaining["zone_open"]
+        if zone.get("probability") is not None:
+            lines.append(f"A zone of agreement opens in {zone['probability']:.0%} of the samples.")
+    return lines
+
+
+def _inverse(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.whatif.inverse import inverse_analysis
+
+    model = scenario.graph_model
+    if model is None:
+        raise DetenteError("inverse analysis needs a graph_model section")
+    model.index_of(params.state)
+    progress(0, 1)
+    found = inverse_analysis(model, params.state, params.concept, params.parties, samples=5)
+    progress(1, 1)
+    return {
+        "summary": found.summary(),
+        "state": found.target,
+        "concept": found.concept,
+        "count": found.count,
+        "total": found.total,
+        "fraction": float(found.fraction),
+        "method": found.method,
+        "variation": found.variation,
+        "conditions": [str(c) for c in (*found.conditions, *found.statement_conditions)],
+    }, None
+
+
+def _change(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.whatif.reordering import NoChangeError
+    from detente.whatif.smallest_change import smallest_change
+
+    if scenario.graph_model is None:
+        raise DetenteError("the smallest preference change needs a graph_model section")
+    progress(0, 1)
+    try:
+        found = smallest_change(scenario, params.state, params.concept)
+    except NoChangeError as error:
+        progress(1, 1)
+        return {"found": False, "summary": [str(error)], "cost": None, "swaps": []}, None
+    progress(1, 1)
+    return {
+        "found": True,
+        "summary": found.describe().splitlines(),
+        "cost": found.cost,
+        "swaps": [s.describe() for s in found.swaps],
+        "states": list(found.states),
+        "equilibria": list(found.equilibria),
+        "method": found.method,
+    }, None
+
+
+_HANDLERS: dict[str, Callable[[Scenario, Any, Progress], tuple[Any, str | None]]] = {
+    "analysis": _analysis,
+    "simulation": _simulation,
+    "robustness": _robustness,
+    "inverse": _inverse,
+    "change": _change,
+    "report": _report,
+}

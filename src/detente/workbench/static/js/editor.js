@@ -1,0 +1,119 @@
+// The editing session of the open scenario: the draft, validation as the user types, saving
+// with optimistic concurrency (base_version), and what to do on a conflict.
+
+import { api } from "./api.js";
+import { clone, debounce } from "./dom.js";
+import { attempt, showError, showInfo } from "./messages.js";
+import { emit, store } from "./store.js";
+import { toYaml } from "./yaml-emit.js";
+
+let validationSeq = 0;
+
+/** Make `scenario` (an API Scenario) the open one, dropping any draft. */
+export function openScenario(scenario) {
+  store.scenario = scenario;
+  store.draft = {
+    document: clone(scenario.document),
+    text: scenario.text,
+    source: "saved",
+    base: scenario.version,
+  };
+  store.problems = [];
+  store.conflict = null;
+  validateSoon.cancel();
+  emit("scenario", scenario);
+  emit("draft", { from: "load" });
+  emit("problems", []);
+}
+
+export function closeScenario() {
+  store.scenario = null;
+  store.draft = null;
+  store.problems = [];
+  store.conflict = null;
+  emit("scenario", null);
+}
+
+/** The form changed store.draft.document in place. */
+export function formEdited() {
+  store.draft.source = "form";
+  store.draft.text = toYaml(store.draft.document);
+  emit("draft", { from: "form" });
+  validateSoon();
+}
+
+/** The YAML editor holds new text. */
+export function yamlEdited(text) {
+  store.draft.text = text;
+  store.draft.source = text === store.scenario.text ? "saved" : "yaml";
+  if (store.draft.source === "saved") store.draft.document = clone(store.scenario.document);
+  emit("draft", { from: "yaml" });
+  validateSoon();
+}
+
+function payload() {
+  return store.draft.source === "yaml" ? { text: store.draft.text } : { document: store.draft.document };
+}
+
+async function validateNow() {
+  if (!store.draft) return;
+  const seq = ++validationSeq;
+  // Validate the YAML text in both cases (for form edits, the YAML generated from the form,
+  // which is what the YAML view shows), so that problem lines match the lines on screen.
+  const result = await attempt(() => api.validate({ text: store.draft.text }), "Validation");
+  if (!result || seq !== validationSeq) return;
+  store.problems = result.problems || [];
+  emit("problems", store.problems);
+}
+
+const validateSoon = debounce(validateNow, 350);
+
+/** Save the draft as a new version. With `force`, no base_version is sent (overwrite). */
+export async function save({ message, force = false } = {}) {
+  if (!store.draft || !store.scenario) return null;
+  validateSoon.cancel();
+  const body = { ...payload() };
+  if (!force) body.base_version = store.draft.base;
+  if (message) body.message = message;
+  try {
+    const saved = await api.saveScenario(store.scenario.id, body);
+    openScenario(saved);
+    showInfo(`Saved “${saved.title}” as version ${saved.version}.`);
+    emit("scenarios-changed");
+    emit("saved", saved);
+    return saved;
+  } catch (error) {
+    if (error.status === 409) {
+      const latest = await attempt(() => api.scenario(store.scenario.id), "Loading the latest version");
+      store.conflict = { latest: latest ? latest.version : null, base: store.draft.base, message: error.message };
+      emit("conflict", store.conflict);
+      showError(error, "Not saved, someone else saved a newer version");
+    } else {
+      if (error.problems && error.problems.length) {
+        store.problems = error.problems;
+        emit("problems", store.problems);
+      }
+      showError(error, "Not saved");
+    }
+    return null;
+  }
+}
+
+/** Drop the draft and show the latest saved version (after a conflict, or to discard edits). */
+export async function reloadLatest() {
+  if (!store.scenario) return;
+  const latest = await attempt(() => api.scenario(store.scenario.id), "Reloading");
+  if (latest) {
+    openScenario(latest);
+    emit("scenarios-changed");
+  }
+}
+
+export function discardEdits() {
+  if (store.scenario) openScenario(store.scenario);
+}
+
+/** Put an old version's text in the editor, to be saved as the newest version. */
+export function restoreText(text) {
+  yamlEdited(text);
+}

@@ -1,0 +1,448 @@
+"""The workbench in a real browser against the real server: the journeys a user takes.
+
+Each test drives Chromium (Playwright) through the page served by `detente serve`, started
+as a subprocess over a fresh SQLite workspace, and checks what the page shows, not merely
+that it rendered. Screenshots of the main views go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .e2e_support import CHROMIUM, LAUNCH_ARGS, REPO, SCREENSHOTS, Server
+
+if CHROMIUM is None:
+    pytest.skip("chromium is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+VIEWPORT = {"width": 1280, "height": 800}
+# The swap that changes an equilibrium (checked with `detente analyze`): when the US ranks
+# "no tests" above its red line, GMR and SMR gain four states, YNNNNN among them.
+US_STATEMENTS = ["(civilian_relief or full_relief) implies dismantle_all", "not resume_tests"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("workbench"))
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Session:
+    """One browser context on the workbench, recording script errors and outside requests."""
+
+    def __init__(self, browser: Any, server: Server) -> None:
+        self.server = server
+        self.context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        self.context.set_default_timeout(15_000)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route: Any) -> None:
+        # The workbench must work offline: nothing may be fetched from anywhere else.
+        if route.request.url.startswith((self.server.url, "data:")):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def goto(self, fragment: str = "#/") -> Any:
+        self.page.goto(f"{self.server.url}/{fragment}")
+        expect(self.page.locator("body")).to_have_attribute("data-ready", "true")
+        return self.page
+
+    def open_copy(self, library_id: str, tab: str) -> tuple[Any, int]:
+        scenario = self.server.api("/api/scenarios", "POST", {"library": library_id})
+        return self.goto(f"#/s/{scenario['id']}/{tab}"), scenario["id"]
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == [], f"script errors in the page: {self.errors}"
+        assert self.outside == [], f"requests outside the workbench: {self.outside}"
+
+
+@pytest.fixture
+def session(browser: Any, server: Server) -> Iterator[Session]:
+    opened = Session(browser, server)
+    yield opened
+    opened.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    """Save a screenshot of the viewport, without passing notices (errors stay)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for notice in page.locator(f"{tid('message-info')} button").all():
+        notice.click()
+    page.mouse.move(4, VIEWPORT["height"] - 4)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def tid(name: str) -> str:
+    return f"[data-testid='{name}']"
+
+
+def test_open_hanoi_from_the_library_shows_the_verdict(session: Session) -> None:
+    page = session.goto()
+    card = page.locator(f"{tid('library-card')}[data-library='hanoi-2019']")
+    expect(card).to_contain_text("Hanoi")
+    shoot(page, "library")
+    card.locator(tid("library-card-open")).click()
+
+    expect(page).to_have_url(re.compile(r"#/s/\d+/analyse$"))
+    headline = page.locator(tid("verdict-headline"))
+    expect(headline).to_contain_text("The status quo (no option taken) is an equilibrium")
+    expect(page.locator(tid("scenario-title"))).to_have_text(
+        "The Hanoi summit, 27-28 February 2019"
+    )
+    # The no-deal status quo is an equilibrium under every concept, in the table and graph.
+    status_quo_row = page.locator(f"{tid('state-row')}[data-state='NNNNNN']")
+    expect(status_quo_row).to_have_attribute("data-equilibrium", "nash gmr smr seq")
+    expect(status_quo_row).to_contain_text("status quo")
+    for concept, count in {"nash": 3, "gmr": 5, "smr": 5, "seq": 3}.items():
+        expect(page.locator(tid(f"equilibria-{concept}"))).to_have_attribute(
+            "data-count", str(count)
+        )
+    expect(page.locator(tid("graph-node"))).to_have_count(20)
+    node = page.locator(f"{tid('graph-node')}[data-state='NNNNNN']")
+    expect(node).to_have_class(re.compile(r"\bequilibrium\b.*\bstatus-quo\b"))
+    # Perceived games side by side: North Korea expected equilibria the real game lacks.
+    expect(page.locator(tid("perceptions-table"))).to_contain_text("As North Korea sees it")
+    expect(page.locator(f"{tid('perceptions-table')} .chip.added").first).to_be_visible()
+    expect(page.locator(tid("status-quo-paths"))).to_contain_text("Dismantle Yongbyon")
+    # The filters of the equilibria table.
+    page.locator(tid("equilibria-only")).check()
+    expect(page.locator(tid("state-row"))).to_have_count(5)
+    page.locator(tid("concept-filter-gmr")).uncheck()
+    page.locator(tid("concept-filter-smr")).uncheck()
+    expect(page.locator(tid("state-row"))).to_have_count(3)
+    page.locator(tid("state-filter")).fill("yongbyon")
+    expect(page.locator(tid("state-row"))).to_have_count(2)
+    page.locator(tid("state-filter")).fill("")
+    page.locator(tid("equilibria-only")).uncheck()
+    expect(page.locator(tid("state-row"))).to_have_count(20)
+    # The library copy is now in the workspace list.
+    expect(page.locator(tid("scenario-item"))).to_have_count(1)
+    page.locator(f"{tid('graph-node')}[data-state='NNYNNN']").click()
+    expect(page.locator(tid("explanation"))).to_have_attribute("data-state", "NNYNNN")
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "analysis")
+
+
+def test_a_state_explained_for_each_party(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "analyse")
+    # The status quo is explained on opening.
+    explanation = page.locator(tid("explanation"))
+    expect(explanation).to_have_attribute("data-state", "NNNNNN")
+
+    page.locator(f"{tid('graph-node')}[data-state='NNYNNN']").click()
+    expect(explanation).to_have_attribute("data-state", "NNYNNN")
+    us = explanation.locator(f"{tid('explanation-party')}[data-party='us']")
+    expect(us.locator(tid("stable-nash"))).to_have_attribute("data-stable", "false")
+    expect(us.locator(tid("stable-gmr"))).to_have_attribute("data-stable", "true")
+    improvement = us.locator(tid("improvement"))
+    expect(improvement).to_have_count(1)
+    expect(improvement).to_contain_text("United States withdraws ‘Raise pressure’")
+    # Under GMR the move is sanctioned: North Korea resumes its tests.
+    expect(improvement.locator(".sanction.blocked").first).to_contain_text(
+        "North Korea takes ‘Resume tests’"
+    )
+    expect(improvement.locator(".sanction.open")).to_contain_text(
+        ["Nash: not blocked", "SEQ: not blocked"]
+    )
+    dprk = explanation.locator(f"{tid('explanation-party')}[data-party='dprk']")
+    expect(dprk.locator(tid("explanation-text"))).to_contain_text("no unilateral improvement")
+    # Moves touching the chosen state stand out in the graph.
+    expect(page.locator("[data-testid='graph-edge'].focus").first).to_be_visible()
+    page.locator(tid("graph-layout")).select_option("force")
+    expect(page.locator(tid("graph-node"))).to_have_count(20)
+    page.locator(tid("graph-layout")).select_option("plane")
+    page.locator(tid("graph-node")).first.wait_for()
+    page.locator(f"{tid('graph-node')}[data-state='NNYNNN']").click()
+    expect(explanation).to_have_attribute("data-state", "NNYNNN")
+    explanation.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 220)
+    shoot(page, "explanation")
+
+    # The table opens explanations too; the neighbourhood view shrinks the graph.
+    page.locator(f"{tid('state-row')}[data-state='YNNNNN']").click()
+    expect(explanation).to_have_attribute("data-state", "YNNNNN")
+    page.locator(tid("graph-focus")).fill("NNNNNN")
+    page.locator(tid("graph-neighbourhood")).click()
+    expect(page.locator(tid("graph-note"))).to_contain_text("within 1 move(s) of NNNNNN")
+    assert 1 < page.locator(tid("graph-node")).count() < 20
+
+
+def test_reordering_a_preference_changes_the_equilibria(session: Session) -> None:
+    page, scenario_id = session.open_copy("hanoi-2019", "analyse")
+    expect(page.locator(tid("equilibria-gmr"))).to_have_attribute("data-count", "5")
+    expect(page.locator(f"{tid('state-row')}[data-state='YNNNNN']")).to_have_attribute(
+        "data-equilibrium", ""
+    )
+
+    page.locator(tid("tab-model")).click()
+    statements = page.locator(f"{tid('preferences-us')} > {tid('statement')}")
+    expect(statements.nth(0)).to_have_attribute("data-expr", US_STATEMENTS[0])
+    expect(statements.nth(1)).to_have_attribute("data-expr", US_STATEMENTS[1])
+    # Each assumption shows its reason and evidence.
+    expect(statements.nth(1).locator(".because-preview")).to_contain_text("no hurry")
+    statements.nth(1).locator(tid("move-up")).click()
+    expect(statements.nth(0)).to_have_attribute("data-expr", US_STATEMENTS[1])
+    expect(statements.nth(1)).to_have_attribute("data-expr", US_STATEMENTS[0])
+    expect(page.locator(tid("dirty-indicator"))).to_be_visible()
+    statements.nth(0).locator("summary").click()
+    expect(statements.nth(0).locator(tid("evidence"))).to_have_count(2)
+    shoot(page, "model-form")
+
+    page.locator(tid("save-message")).fill("US: no tests above the red line")
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+    expect(page.locator(tid("dirty-indicator"))).to_be_hidden()
+
+    page.locator(tid("tab-analyse")).click()
+    page.locator(tid("analyse-button")).click()
+    tracker = page.locator(tid("run-tracker"))
+    expect(tracker).to_have_attribute("data-status", "done")
+    expect(page.locator(tid("analysis-source"))).to_contain_text("version 2, from run #")
+    expect(page.locator(tid("equilibria-gmr"))).to_have_attribute("data-count", "9")
+    expect(page.locator(tid("equilibria-nash"))).to_have_attribute("data-count", "3")
+    expect(page.locator(f"{tid('state-row')}[data-state='YNNNNN']")).to_have_attribute(
+        "data-equilibrium", "gmr smr"
+    )
+
+    page.locator(tid("tab-history")).click()
+    rows = page.locator(tid("version-row"))
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("US: no tests above the red line")
+    rows.nth(1).get_by_role("button", name="View").click()
+    expect(page.locator(tid("version-viewer"))).to_contain_text("Version 1")
+    saved = session.server.api(f"/api/scenarios/{scenario_id}")
+    us = saved["document"]["graph_model"]["preferences"]["us"]
+    assert [item["expr"] for item in us[:2]] == US_STATEMENTS[::-1]
+
+
+def test_problems_are_shown_beside_their_field_and_line(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "model")
+    # In the form: an impossible status quo is flagged next to its input.
+    status_quo = page.locator("input[data-loc='graph_model.status_quo']")
+    status_quo.fill("NNNNNNN")
+    problem = page.locator(f"{tid('field-problem')}[data-location='graph_model.status_quo']")
+    expect(problem).to_contain_text("NNNNNNN")
+    expect(page.locator(tid("problem-count"))).to_have_text("1 problem")
+    status_quo.fill("NNNNNN")
+    expect(problem).to_have_count(0)
+    page.locator(tid("discard-button")).click()
+
+    # In the YAML editor: the problem is shown at its line.
+    page.locator(tid("tab-yaml")).click()
+    editor = page.locator(tid("yaml-textarea"))
+    text = editor.input_value()
+    lines = text.split("\n")
+    line = lines.index("      party: dprk") + 1
+    lines[line - 1] = "      party: dprkx"
+    editor.fill("\n".join(lines))
+    note = page.locator(f"{tid('yaml-line-problem')}[data-line='{line}']")
+    expect(note).to_contain_text("unknown party 'dprkx'")
+    expect(page.locator(tid("validation-status"))).to_have_text("1 problem")
+    page.locator(tid("yaml-problem")).get_by_role("button", name=f"line {line}").click()
+    expect(note).to_be_in_viewport()
+    shoot(page, "yaml-editor")
+
+    # The form is read-only while the YAML has edits, and shows the problem at the option.
+    page.locator(tid("tab-model")).click()
+    expect(page.locator(tid("form-locked"))).to_be_visible()
+    option = page.locator(f"{tid('option-row')}[data-option='yongbyon']")
+    expect(option.locator(tid("field-problem"))).to_contain_text("dprkx")
+
+    # Saving an invalid scenario is refused, with the server's words in the message area.
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("message-error"))).to_contain_text("unknown party 'dprkx'")
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "1")
+    page.locator(tid("discard-button")).click()
+    expect(page.locator(tid("form-locked"))).to_be_hidden()
+
+
+def test_a_simulation_shows_progress_then_the_offer_trace(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "simulate")
+    page.locator(tid("sim-a")).select_option("boulware")
+    page.locator(tid("sim-b")).select_option("conceder")
+    page.locator(tid("sim-deadline")).fill("20")
+    page.locator(tid("sim-seed")).fill("7")
+    page.locator(tid("sim-repeats")).fill("1000")
+    page.locator(tid("sim-start")).click()
+    tracker = page.locator(f"{tid('simulation-run')} {tid('run-tracker')}")
+    expect(tracker).to_be_visible()
+    expect(tracker).to_have_attribute("data-status", "done", timeout=30_000)
+    expect(tracker.locator(tid("run-progress"))).to_have_attribute("aria-valuenow", "100")
+    expect(tracker.locator(tid("run-status"))).to_have_text("done")
+
+    expect(page.locator(tid("sim-agreements"))).to_contain_text("of 1000 negotiations")
+    expect(page.locator(tid("sim-ending"))).to_contain_text("No agreement by the deadline")
+    rows = page.locator(f"{tid('offer-trace')} {tid('trace-row')}")
+    expect(rows).to_have_count(20)
+    expect(rows.first).to_contain_text("North Korea")
+    # Each party's own offers and the offers it received, as lines over the rounds.
+    expect(page.locator(f"{tid('simulation-plot')} polyline.trace")).to_have_count(4)
+    page.locator(tid("simulation-result")).scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "simulation")
+
+    # A long run can be cancelled while it works.
+    page.locator(tid("sim-deadline")).fill("1000")
+    page.locator(tid("sim-start")).click()
+    expect(tracker.locator(tid("run-status"))).to_contain_text("running", timeout=10_000)
+    tracker.locator(tid("run-cancel")).click()
+    expect(tracker).to_have_attribute("data-status", "cancelled")
+    expect(page.locator(tid("message-info"))).to_contain_text("was cancelled")
+
+
+def test_what_if_runs_show_their_results(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "whatif")
+    page.locator(tid("inverse-state")).fill("NNNYNN")
+    page.locator(tid("inverse-concept")).select_option("gmr")
+    page.locator(tid("inverse-start")).click()
+    expect(page.locator(tid("inverse-summary"))).not_to_be_empty()
+    expect(page.locator(tid("inverse-result"))).to_contain_text("orderings")
+
+    page.locator(tid("change-state")).fill("YNNYNN")
+    page.locator(tid("change-start")).click()
+    expect(page.locator(tid("change-summary"))).not_to_be_empty()
+    shoot(page, "what-if")
+
+
+def test_the_report_downloads_as_html(session: Session, tmp_path: Path) -> None:
+    page, _ = session.open_copy("hanoi-2019", "analyse")
+    page.locator(tid("analyse-button")).click()
+    expect(page.locator(tid("run-tracker"))).to_have_attribute("data-status", "done")
+    page.locator(tid("tab-runs")).click()
+    row = page.locator(f"{tid('run-row')}[data-kind='analysis']")
+    expect(row).to_have_attribute("data-status", "done")
+    shoot(page, "runs")
+    with page.expect_download() as download_info:
+        row.locator(tid("export-html")).click()
+    target = tmp_path / "report.html"
+    download_info.value.save_as(target)
+    report = target.read_text(encoding="utf-8")
+    assert report.lstrip().lower().startswith("<!doctype html")
+    assert "Hanoi" in report
+
+
+def test_the_bargaining_plot_and_solutions(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "bargaining")
+    plot = page.locator(tid("bargaining-plot"))
+    expect(plot.locator("circle.cloud")).to_have_count(54)
+    expect(plot.locator(tid("reservation-point"))).to_be_visible()
+    expect(plot.locator(tid("gap-point"))).to_be_visible()
+    expect(page.locator(tid("bargaining-sentences"))).to_contain_text(
+        "the zone of possible agreement is empty"
+    )
+    shoot(page, "bargaining")
+
+    page, _ = session.open_copy("singapore-2018", "bargaining")
+    expect(page.locator(f"{tid('solutions-table')} tr[data-solution='nash']")).to_contain_text(
+        "0.715"
+    )
+    marker = page.locator(f"{tid('bargaining-plot')} {tid('solution')}[data-solutions~='nash']")
+    expect(marker).to_be_visible()
+
+
+def test_upload_then_delete(session: Session) -> None:
+    page = session.goto()
+    page.locator(tid("upload-input")).set_input_files(
+        str(REPO / "examples" / "prisoners-dilemma.yaml")
+    )
+    expect(page.locator(tid("scenario-title"))).to_have_text("Prisoner's Dilemma")
+    expect(page.locator(tid("verdict-headline"))).to_be_visible()
+    item = page.locator(tid("scenario-item")).filter(has_text="Prisoner's Dilemma")
+    expect(item).to_have_count(1)
+    item.locator(tid("scenario-delete")).click()
+    item.locator(tid("scenario-delete")).click()  # asks again in place, then deletes
+    expect(item).to_have_count(0)
+    expect(page.locator(tid("home"))).to_be_visible()
+
+
+def test_two_browsers_edit_two_scenarios_without_interfering(browser: Any, server: Server) -> None:
+    first, second = Session(browser, server), Session(browser, server)
+    try:
+        page_a, id_a = first.open_copy("hanoi-2019", "model")
+        page_b, id_b = second.open_copy("singapore-2018", "model")
+        page_a.locator("input[data-loc='title']").fill("Hanoi, edited in A")
+        page_b.locator("input[data-loc='title']").fill("Singapore, edited in B")
+        page_a.locator(tid("save-button")).click()
+        page_b.locator(tid("save-button")).click()
+        for page in (page_a, page_b):
+            expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+            page.reload()
+        expect(page_a.locator(tid("scenario-title"))).to_have_text("Hanoi, edited in A")
+        expect(page_b.locator(tid("scenario-title"))).to_have_text("Singapore, edited in B")
+        assert server.api(f"/api/scenarios/{id_a}")["title"] == "Hanoi, edited in A"
+        assert server.api(f"/api/scenarios/{id_b}")["title"] == "Singapore, edited in B"
+
+        # Both on the same scenario: the second save is refused, and says so.
+        page_b.goto(f"{server.url}/#/s/{id_a}/model")
+        expect(page_b.locator(tid("scenario-title"))).to_have_text("Hanoi, edited in A")
+        page_a.locator("input[data-loc='title']").fill("Hanoi, A again")
+        page_a.locator(tid("save-button")).click()
+        expect(page_a.locator(tid("scenario-version"))).to_have_attribute("data-version", "3")
+        page_b.locator("input[data-loc='title']").fill("Hanoi, B too late")
+        page_b.locator(tid("save-button")).click()
+        banner = page_b.locator(tid("conflict-banner"))
+        expect(banner).to_contain_text("the latest is version 3")
+        page_b.locator(tid("conflict-reload")).click()
+        expect(banner).to_be_hidden()
+        expect(page_b.locator(tid("scenario-title"))).to_have_text("Hanoi, A again")
+        assert server.api(f"/api/scenarios/{id_a}")["version"] == 3
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_workspace_survives_a_restart(browser: Any, server: Server) -> None:
+    created = server.api("/api/scenarios", "POST", {"library": "hanoi-2019"})
+    document = created["document"]
+    document["title"] = "Hanoi, kept across restarts"
+    server.api(
+        f"/api/scenarios/{created['id']}",
+        "PUT",
+        {"document": document, "base_version": 1, "message": "renamed"},
+    )
+    server.restart()
+
+    session = Session(browser, server)
+    try:
+        page = session.goto()
+        item = page.locator(tid("scenario-item")).filter(has_text="Hanoi, kept across restarts")
+        expect(item).to_have_count(1)
+        item.locator("button.nav-item").click()
+        expect(page.locator(tid("scenario-title"))).to_have_text("Hanoi, kept across restarts")
+        page.locator(tid("tab-history")).click()
+        rows = page.locator(tid("version-row"))
+        expect(rows).to_have_count(2)
+        expect(rows.first).to_contain_text("renamed")
+        rows.nth(1).get_by_role("button", name="View").click()
+        expect(page.locator(tid("version-viewer"))).to_contain_text(
+            "The Hanoi summit, 27-28 February 2019"
+        )
+    finally:
+        session.close()
