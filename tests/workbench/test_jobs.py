@@ -132,3 +132,26 @@ def test_the_api_answers_while_runs_work(tmp_path: Path) -> None:
         assert time.monotonic() - started < 10
         for run in runs:
             assert client.post(f"/api/runs/{run['id']}/cancel").json()["status"] == "cancelled"
+
+
+def test_a_second_server_on_the_database_leaves_the_first_ones_runs_alone(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from detente.workbench.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'ws.db'}"
+    with TestClient(create_app(url, workers=1)) as first:
+        scenario = first.post("/api/scenarios", json={"library": "hanoi-2019"}).json()["id"]
+        body = {"kind": "robustness", "params": {"samples": 100_000, "uncertainty": UNCERTAINTY}}
+        run = first.post(f"/api/scenarios/{scenario}/runs", json=body).json()["id"]
+        deadline = time.monotonic() + 30
+        while first.get(f"/api/runs/{run}").json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with TestClient(create_app(url, workers=1)) as second:
+            assert second.get(f"/api/runs/{run}").json()["status"] == "running"
+            assert second.get("/api/runs").json()["runs"][0]["status"] == "running"
+        assert first.post(f"/api/runs/{run}/cancel").json()["status"] == "cancelled"

@@ -191,3 +191,23 @@ def test_the_workbench_api_works_on_the_database(url: str) -> None:
         assert [(s["id"], s["version"], s["title"]) for s in listed] == [
             (created["id"], 2, "Chicken (edited)")
         ]
+
+
+def test_only_runs_whose_heartbeat_stopped_are_interrupted(url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    workspace = Workspace(url)
+    record = workspace.create_scenario("s", "s", "one", "")
+    alive = workspace.create_run(record.id, 1, "analysis", {})
+    abandoned = workspace.create_run(record.id, 1, "analysis", {})
+    for run in (alive, abandoned):
+        workspace.update_run(run.id, status="running")
+    long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=5)
+    workspace.update_run(abandoned.id, heartbeat=long_ago)
+    workspace.update_run(alive.id, heartbeat=long_ago)
+    workspace.touch([alive.id])  # its server is still there
+    assert workspace.interrupt_unfinished(stale_after=60) == 1
+    assert workspace.run(alive.id).status == "running"
+    failed = workspace.run(abandoned.id)
+    assert failed.status == "failed" and "stopped before this run finished" in failed.error
+    workspace.close()

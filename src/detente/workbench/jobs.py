@@ -26,6 +26,8 @@ __all__ = ["JobManager", "work"]
 
 _log = logging.getLogger("detente.workbench")
 _PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a worker
+HEARTBEAT = 5.0
+"""Seconds between refreshes of the heartbeat of this server's unfinished runs."""
 
 
 def work(kind: str, text: str, params: dict[str, Any], channel: Connection) -> None:
@@ -91,6 +93,8 @@ class JobManager:
         self._stopped = False
         self._dispatcher = threading.Thread(target=self._dispatch, name="runs", daemon=True)
         self._dispatcher.start()
+        self._pulse = threading.Thread(target=self._beat, name="runs-heartbeat", daemon=True)
+        self._pulse.start()
 
     def submit(self, run_id: int, kind: str, text: str, params: dict[str, Any]) -> None:
         with self._lock:
@@ -136,8 +140,20 @@ class JobManager:
             if job.thread is not None:
                 job.thread.join(timeout)
         self._dispatcher.join(timeout)
+        self._pulse.join(timeout)
 
     # Internals ------------------------------------------------------------------------------
+
+    def _beat(self) -> None:
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: self._stopped, timeout=HEARTBEAT)
+                if self._stopped:
+                    return
+            try:
+                self.workspace.touch(self.active())
+            except Exception:  # a database hiccup must not stop the heartbeat
+                _log.exception("could not refresh the heartbeat of the runs")
 
     def _dispatch(self) -> None:
         while True:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
@@ -105,6 +106,9 @@ class _Run(_Base):
     created: Mapped[datetime] = mapped_column(default=_now)
     started: Mapped[datetime | None] = mapped_column(nullable=True)
     finished: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Refreshed by the server that owns the run while it is queued or running; a run whose
+    # heartbeat stops was left behind by a server that died.
+    heartbeat: Mapped[datetime] = mapped_column(default=_now)
 
 
 @dataclass(frozen=True)
@@ -373,10 +377,30 @@ class Workspace:
             session.flush()
             return _run_record(row, full=False)
 
-    def interrupt_unfinished(self) -> int:
-        """Mark runs left queued or running by a previous server as failed; their count."""
+    def touch(self, run_ids: list[int]) -> None:
+        """Refresh the heartbeat of these runs (those still unfinished)."""
+        if not run_ids:
+            return
         with self._session() as session:
-            rows = session.scalars(select(_Run).where(_Run.status.in_(ACTIVE))).all()
+            session.execute(
+                update(_Run)
+                .where(_Run.id.in_(run_ids) & _Run.status.in_(ACTIVE))
+                .values(heartbeat=_now())
+            )
+
+    def interrupt_unfinished(self, stale_after: float = 0.0) -> int:
+        """Mark as failed the unfinished runs whose heartbeat is older than ``stale_after``
+        seconds (left behind by a server that stopped); their count.
+
+        With the default, every unfinished run: right for a workspace only one server uses.
+        Servers sharing a database pass a few heartbeat periods, so each leaves the others'
+        live runs alone.
+        """
+        cutoff = _now() - timedelta(seconds=stale_after)
+        with self._session() as session:
+            rows = session.scalars(
+                select(_Run).where(_Run.status.in_(ACTIVE) & (_Run.heartbeat <= cutoff))
+            ).all()
             for row in rows:
                 row.status = "failed"
                 row.error = "the workbench stopped before this run finished; start it again"
