@@ -22,7 +22,12 @@ __all__ = ["MAX_DEPTH", "MAX_VALUES", "LineIndex", "check_shape", "format_locati
 Path = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster, and it bounds
+# nesting itself), else PyYAML's own; both with the safe constructor.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     """Safe YAML loader: only ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off``
     stay text, so an option called ``on`` is not silently turned into ``True``)."""
 
@@ -88,6 +93,17 @@ def _index_node(node: yaml.Node, path: Path, index: LineIndex, problems: list[Pr
             _index_node(item, (*path, position), index, problems)
 
 
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data built from it, in one parse."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return node, data
+
+
 def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
     """Parse YAML (JSON is YAML too) into plain data and a line index.
 
@@ -109,8 +125,7 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
         check_shape(data, source)
         return data, LineIndex()
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node, data = _compose(text)
     except RecursionError:
         raise ScenarioError([_too_deep()], source) from None
     except yaml.MarkedYAMLError as error:
@@ -118,6 +133,8 @@ def parse_text(text: str, source: str) -> tuple[Any, LineIndex]:
         line = mark.line + 1 if mark is not None else None
         column = f" (column {mark.column + 1})" if mark is not None else ""
         reason = error.problem or error.context or "syntax error"
+        if "nesting depth" in reason:  # libyaml's own bound, met before ours
+            raise ScenarioError([_too_deep()], source) from None
         problem = Problem(
             "", f"invalid YAML: {reason}{column}", "check indentation, colons and quotes", line
         )

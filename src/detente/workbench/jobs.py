@@ -12,17 +12,15 @@ import logging
 import multiprocessing
 import sys
 import threading
-import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any
 
 from detente.errors import DetenteError
 from detente.workbench.store import Workspace
+from detente.workbench.worker import work
 
-__all__ = ["JobManager", "work"]
+__all__ = ["HEARTBEAT", "JobManager"]
 
 _log = logging.getLogger("detente.workbench")
 _PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a worker
@@ -30,39 +28,25 @@ HEARTBEAT = 5.0
 """Seconds between refreshes of the heartbeat of this server's unfinished runs."""
 
 
-def work(kind: str, text: str, params: dict[str, Any], channel: Connection) -> None:
-    """Body of a worker process: do the run, send ``("progress", done, total)`` messages,
-    then ``("done", result, html)`` or ``("error", message)``."""
-    from detente.workbench.runs import execute
-
-    last = 0.0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if done >= total or now - last >= _PROGRESS_INTERVAL:
-            last = now
-            channel.send(("progress", int(done), int(total)))
-
-    try:
-        result, html = execute(kind, text, params, progress)
-        channel.send(("done", result, html))
-    except DetenteError as error:
-        channel.send(("error", str(error)))
-    except MemoryError:
-        channel.send(("error", "the run ran out of memory; try a smaller model or fewer samples"))
-    except Exception as error:  # a bug: report it to the user rather than die silently
-        detail = "".join(traceback.format_exception_only(error)).strip()
-        channel.send(("error", f"internal error in the {kind} run ({detail}); please report it"))
-        traceback.print_exc(file=sys.stderr)
-    finally:
-        channel.close()
+# Imported once by the fork server, so each worker starts with them loaded. "__main__" too:
+# otherwise every worker would run the program's main module again (for `detente serve`,
+# the command line with all it imports) before starting its run.
+_PRELOAD = [
+    "__main__",
+    "detente.workbench.worker",
+    "detente.workbench.views",
+    "detente.report",
+    "detente.simulation",
+    "detente.whatif.robustness",
+    "detente.whatif.inverse",
+    "detente.whatif.smallest_change",
+]
 
 
 def _context() -> Any:
     if sys.platform.startswith("linux") or sys.platform == "darwin":
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["detente.workbench.runs", "detente.report"])
+        context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
 
@@ -210,18 +194,22 @@ class JobManager:
             else:
                 outcome = message
         receiver.close()
+        if outcome is None:  # the pipe closed without an answer: wait to learn why
+            process.join(5)
+        if not job.cancelled:
+            self._record(job, outcome, process.exitcode)
+        # The answer is recorded; now let the worker finish exiting (or make it).
         process.join(5)
         if process.is_alive():
             process.kill()
             process.join()
-        if job.cancelled:
-            return
+
+    def _record(self, job: _Job, outcome: tuple[Any, ...] | None, exitcode: int | None) -> None:
         if outcome is None:
-            code = process.exitcode
             self.workspace.update_run(
                 job.run_id,
                 status="failed",
-                error=f"the worker process stopped unexpectedly (exit code {code}); it may "
+                error=f"the worker process stopped unexpectedly (exit code {exitcode}); it may "
                 "have run out of memory",
             )
         elif outcome[0] == "done":

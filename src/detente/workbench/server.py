@@ -52,11 +52,22 @@ def serve(host: str, port: int, database: str, workers: int = 2) -> None:
             f"cannot listen on {host}:{port}: {error.strerror}; choose another --port "
             "(0 picks a free one)"
         ) from None
-    app = create_app(database, workers=workers)
+    try:
+        app = create_app(database, workers=workers)
+    except BaseException:
+        sock.close()
+        raise
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     print(f"detente workbench at http://{shown}:{bound}/", flush=True)
     print(f"workspace database: {database}", flush=True)
+    if not _loopback(host):
+        print(
+            f"warning: listening on {host}, not only on this machine: the workbench has no "
+            "login, so anyone who can reach this address can read and change the workspace",
+            file=sys.stderr,
+            flush=True,
+        )
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     try:
@@ -64,3 +75,14 @@ def serve(host: str, port: int, database: str, workers: int = 2) -> None:
     finally:
         sock.close()
         sys.stdout.flush()
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
