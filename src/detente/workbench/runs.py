@@ -149,23 +149,27 @@ def execute(
 
 
 def _analysis(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.bargaining.export import bargaining_document
     from detente.report import collect, render_html
     from detente.workbench import views
 
     if scenario.graph_model is None and scenario.bargaining is None:
         raise DetenteError("this scenario has neither a graph model nor a bargaining section")
-    progress(0, 3)
-    result: dict[str, Any] = {}
-    if scenario.graph_model is not None:
-        result.update(views.analysis_view(scenario, params.concepts, interactive=False))
-    else:
-        result["verdict"] = views.verdict(scenario, None)
-    progress(1, 3)
-    if scenario.bargaining is not None:
-        result["bargaining"] = views.bargaining_view(scenario)["bargaining"]
-    progress(2, 3)
-    html = render_html(collect(scenario))
-    progress(3, 3)
+    progress(0, 2)
+    data = collect(scenario)  # every analysis the report needs, done once
+    progress(1, 2)
+    told = views.sentences(data.narrative)
+    result: dict[str, Any] = {"verdict": told}
+    stability = data.stability
+    if stability is not None:
+        if params.concepts is None or set(params.concepts) == set(stability.concepts):
+            result = views.assemble_analysis(stability, data.hypergame, data.status_quo, told)
+        else:
+            result = views.analysis_view(scenario, params.concepts, interactive=False)
+    if data.bargaining is not None:
+        result["bargaining"] = bargaining_document(data.bargaining)
+    html = render_html(data)
+    progress(2, 2)
     return result, html
 
 
@@ -269,6 +273,9 @@ def _inverse(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, 
         "concept": found.concept,
         "count": found.count,
         "total": found.total,
+        # Counts can pass 2**53, beyond what JavaScript numbers hold exactly: also as text.
+        "count_text": str(found.count),
+        "total_text": str(found.total),
         "fraction": float(found.fraction),
         "method": found.method,
         "variation": found.variation,

@@ -7,6 +7,7 @@ neighbourhood), the explanation of one state, the bargaining analysis with its p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -15,11 +16,12 @@ import numpy as np
 from detente.errors import DetenteError, ModelTooLargeError
 from detente.graph_model.explain import UnilateralMoves, describe, explain_state
 from detente.graph_model.export import analysis_document
-from detente.graph_model.hypergame import analyze_hypergame
+from detente.graph_model.hypergame import HypergameResult, analyze_hypergame
 from detente.graph_model.model import GraphModel, code_of
 from detente.graph_model.stability import StabilityResult, analyze_stability
-from detente.graph_model.status_quo import status_quo_analysis
-from detente.report.narrative import describe_state, narrate
+from detente.graph_model.status_quo import Path as StatusQuoPath
+from detente.graph_model.status_quo import StatusQuoResult, status_quo_analysis
+from detente.report.narrative import Narrative, describe_state, narrate
 from detente.scenario.loader import Scenario
 
 __all__ = [
@@ -64,52 +66,68 @@ def stability(
     return analyze_stability(graph_model(scenario, interactive), concepts)
 
 
-def verdict(scenario: Scenario, result: StabilityResult | None) -> dict[str, Any]:
-    """The plain-language account (the report's narrative) as lists of sentences."""
-    hypergame = status = None
-    if result is not None:
-        if scenario.perceptions:
-            hypergame = analyze_hypergame(result.model, scenario.perceptions, result.concepts)
-        if result.model.status_quo is not None:
-            status = status_quo_analysis(result)
+def verdict(
+    scenario: Scenario,
+    result: StabilityResult | None,
+    hypergame: HypergameResult | None = None,
+    status: StatusQuoResult | None = None,
+) -> dict[str, Any]:
+    """The plain-language account (the report's narrative) as lists of sentences, from the
+    analyses already done (``hypergame``, ``status``) and the bargaining analysis."""
     bargaining = None
     if scenario.bargaining is not None:
         from detente.bargaining import solve_bargaining
 
         bargaining = solve_bargaining(scenario.bargaining)
-    narrative = narrate(scenario, result, hypergame, status, bargaining)
+    return sentences(narrate(scenario, result, hypergame, status, bargaining))
+
+
+def sentences(narrative: Narrative) -> dict[str, Any]:
+    """A narrative as JSON-ready lists of sentences."""
     return {
         key: list(value) if isinstance(value, tuple) else value
         for key, value in asdict(narrative).items()
     }
 
 
+def _paths(paths: Mapping[str, StatusQuoPath]) -> dict[str, list[dict[str, str]]]:
+    return {code: [asdict(step) for step in path] for code, path in paths.items()}
+
+
 def analysis_view(
     scenario: Scenario, concepts: list[str] | None = None, interactive: bool = True
 ) -> dict[str, Any]:
     """The analysis document, its verdict in words, the status quo's paths and the perceived
-    games."""
+    games (each analysis done once, shared by the verdict and the data)."""
     result = stability(scenario, concepts, interactive)
     model = result.model
+    reach = status_quo_analysis(result) if model.status_quo is not None else None
+    game = None
+    if scenario.perceptions:
+        game = analyze_hypergame(model, scenario.perceptions, result.concepts)
+    return assemble_analysis(result, game, reach, verdict(scenario, result, game, reach))
+
+
+def assemble_analysis(
+    result: StabilityResult,
+    game: HypergameResult | None,
+    reach: StatusQuoResult | None,
+    told: dict[str, Any],
+) -> dict[str, Any]:
+    """The analysis answer from analyses already made and their verdict (``told``)."""
+    model = result.model
     status: dict[str, Any] | None = None
-    if model.status_quo is not None:
-        reach = status_quo_analysis(result)
+    if reach is not None:
         status = {
             "state": reach.status_quo,
-            "paths": {
-                code: [asdict(step) for step in path] for code, path in reach.by_moves.items()
-            },
-            "improving_paths": {
-                code: [asdict(step) for step in path]
-                for code, path in reach.by_improvements.items()
-            },
+            "paths": _paths(reach.by_moves),
+            "improving_paths": _paths(reach.by_improvements),
             "unreachable": sorted(
                 {code for concept in result.concepts for code in reach.unreachable(concept)}
             ),
         }
     perceptions = []
-    if scenario.perceptions:
-        game = analyze_hypergame(model, scenario.perceptions, result.concepts)
+    if game is not None:
         misperceiving = set(game.misperceiving())
         for party in model.parties:
             perceived = game.perceived.get(party.id)
@@ -125,7 +143,7 @@ def analysis_view(
             )
     return {
         "analysis": analysis_document(result),
-        "verdict": verdict(scenario, result),
+        "verdict": told,
         "labels": {o.id: o.label or o.id for o in model.options},
         "option_parties": {o.id: o.party for o in model.options},
         "party_names": {p.id: p.name for p in model.parties},
