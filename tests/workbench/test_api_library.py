@@ -102,6 +102,7 @@ CONTRACT = {
     ("get", "/api/scenarios/{scenario_id}/versions"),
     ("get", "/api/scenarios/{scenario_id}/versions/{number}"),
     ("get", "/api/scenarios/{scenario_id}/export"),
+    ("get", "/api/scenarios/{scenario_id}/diff"),
     ("post", "/api/validate"),
     ("get", "/api/scenarios/{scenario_id}/analysis"),
     ("get", "/api/scenarios/{scenario_id}/graph"),

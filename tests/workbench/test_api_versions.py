@@ -157,16 +157,19 @@ def test_export_gives_the_saved_text_of_each_version(client: TestClient) -> None
 
 
 def test_validate_reports_problems_and_saves_nothing(client: TestClient) -> None:
-    assert ok(client.post("/api/validate", json={"text": HANOI_TEXT})) == {
-        "valid": True,
-        "problems": [],
-    }
+    hanoi = ok(client.post("/api/validate", json={"text": HANOI_TEXT}))
+    assert (hanoi["valid"], hanoi["problems"]) == (True, [])
+    assert hanoi["document"] == json.loads(json.dumps(yaml.safe_load(HANOI_TEXT), default=str))
     assert ok(client.post("/api/validate", json={"document": yaml.safe_load(PD_TEXT)}))["valid"]
     answer = ok(client.post("/api/validate", json={"text": HANOI_BAD_PARTY}))
     assert answer["valid"] is False
     problem = next(p for p in answer["problems"] if p["location"] == "graph_model.options[2].party")
     assert problem["line"] == line_of(HANOI_BAD_PARTY, "      party: nobody")
     assert set(problem) == {"location", "message", "hint", "line"}
+    # Invalid as a scenario but well-formed YAML: the form can still follow the text.
+    assert answer["document"]["graph_model"]["options"][2]["party"] == "nobody"
+    broken = ok(client.post("/api/validate", json={"text": "parties: [unclosed"}))
+    assert (broken["valid"], broken["document"]) == (False, None)
     empty = ok(client.post("/api/validate", json={"text": ""}))
     assert empty["valid"] is False
     assert empty["problems"]
@@ -230,3 +233,30 @@ def test_the_ids_of_deleted_scenarios_and_runs_are_not_reused(client: TestClient
     refused(client.put(f"/api/scenarios/{gone}", json={"text": PD_TEXT}), 404)
     refused(client.get(f"/api/runs/{run['id']}"), 404)
     wait_for(client, fresh_run)
+
+
+# --- differences between versions ----------------------------------------------------------
+
+
+def test_diff_lists_every_line_with_what_changed(client: TestClient) -> None:
+    sid = create(client, text=HANOI_TEXT)["id"]
+    save(client, sid, text=HANOI_EDITED)
+    answer = ok(client.get(f"/api/scenarios/{sid}/diff", params={"old": 1}))
+    assert (answer["old"], answer["new"]) == (1, 2)
+    lines = answer["lines"]
+    old_text = [x["text"] for x in lines if x["kind"] != "added"]
+    new_text = [x["text"] for x in lines if x["kind"] != "removed"]
+    assert old_text == HANOI_TEXT.splitlines()  # the old version, read back from the diff
+    assert new_text == HANOI_EDITED.splitlines()  # and the new one
+    assert answer["added"] == sum(x["kind"] == "added" for x in lines) > 0
+    assert answer["removed"] == sum(x["kind"] == "removed" for x in lines) > 0
+    for x in lines:
+        if x["old"] is not None:
+            assert HANOI_TEXT.splitlines()[x["old"] - 1] == x["text"]
+        if x["new"] is not None:
+            assert HANOI_EDITED.splitlines()[x["new"] - 1] == x["text"]
+    same = ok(client.get(f"/api/scenarios/{sid}/diff", params={"old": 2, "new": 2}))
+    assert (same["added"], same["removed"]) == (0, 0)
+    refused(client.get(f"/api/scenarios/{sid}/diff", params={"old": 3}), 404)
+    refused(client.get(f"/api/scenarios/{sid}/diff"), 422)
+    refused(client.get(f"/api/scenarios/{sid + 100}/diff", params={"old": 1}), 404)

@@ -108,12 +108,18 @@ class Workbench:
     def scenario_at(self, scenario_id: int, version: int | None) -> Scenario:
         return self.load(self.workspace.version(scenario_id, version).text)
 
+    @staticmethod
+    def plain_document(text: str) -> Any:
+        """The text read as JSON-ready data (dates become strings), or ``None`` when it is not
+        well-formed YAML or JSON."""
+        try:
+            data, _ = parse_text(text, "scenario")
+        except ScenarioError:
+            return None
+        return json.loads(json.dumps(data, default=str))
+
     def scenario_out(self, scenario_id: int, version: VersionRecord) -> ScenarioOut:
         record = self.workspace.scenario(scenario_id)
-        try:
-            data, _ = parse_text(version.text, "scenario")
-        except ScenarioError:
-            data = None
         try:
             summary = _summary(self.load(version.text))
         except DetenteError:
@@ -125,7 +131,7 @@ class Workbench:
             version=version.number,
             latest=record.version,
             text=version.text,
-            document=json.loads(json.dumps(data, default=str)),  # dates become strings
+            document=self.plain_document(version.text),
             created=record.created,
             updated=record.updated,
             summary=summary,

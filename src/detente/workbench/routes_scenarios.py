@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 
 from detente import __version__
 from detente.errors import DetenteError, ScenarioError
 from detente.scenario.loader import Scenario
 from detente.workbench.api_errors import APIError, documented, problems_out
-from detente.workbench.context import Bench, Id, VersionQuery, attachment
+from detente.workbench.context import MAX_ID, Bench, Id, VersionQuery, attachment
 from detente.workbench.library import library_entries, library_text
 from detente.workbench.schemas import (
+    DiffLine,
+    DiffOut,
     HealthOut,
     LibraryItem,
     LibraryOut,
@@ -224,13 +227,65 @@ def export_scenario(scenario_id: Id, bench: Bench, version: VersionQuery = None)
     tags=["scenarios"],
 )
 def validate(body: ValidateIn, bench: Bench) -> ValidationOut:
-    """Check a scenario without saving it: every problem with its location and line."""
+    """Check a scenario without saving it: every problem with its location and line, and the
+    text read as data (when it is well-formed) for a form to show."""
+    text = bench.text_of(body)
+    document = bench.plain_document(text)
     try:
-        bench.compile_checked(bench.text_of(body))
+        bench.compile_checked(text)
     except ScenarioError as error:
-        return ValidationOut(valid=False, problems=problems_out(error.problems))
+        problems = problems_out(error.problems)
     except APIError as error:
-        return ValidationOut(valid=False, problems=problems_out(error.problems or []))
+        problems = problems_out(error.problems or [])
     except DetenteError as error:
-        return ValidationOut(valid=False, problems=[ProblemOut(location="", message=str(error))])
-    return ValidationOut(valid=True, problems=[])
+        problems = [ProblemOut(location="", message=str(error))]
+    else:
+        problems = []
+    return ValidationOut(valid=not problems, problems=problems, document=document)
+
+
+@router.get(
+    "/scenarios/{scenario_id}/diff",
+    response_model=DiffOut,
+    responses=documented(404, 422),
+    tags=["scenarios"],
+)
+def diff_versions(
+    scenario_id: Id,
+    bench: Bench,
+    old: Annotated[int, Query(ge=1, le=MAX_ID, description="The earlier version.")],
+    new: VersionQuery = None,
+) -> DiffOut:
+    """Line-by-line changes from version ``old`` to version ``new`` (default: the latest)."""
+    before = bench.workspace.version(scenario_id, old)
+    after = bench.workspace.version(scenario_id, new)
+    lines = text_diff(before.text, after.text)
+    return DiffOut(
+        old=before.number,
+        new=after.number,
+        added=sum(line.kind == "added" for line in lines),
+        removed=sum(line.kind == "removed" for line in lines),
+        lines=lines,
+    )
+
+
+def text_diff(before: str, after: str) -> list[DiffLine]:
+    """Every line of both texts in reading order, marked same, added or removed, with its line
+    numbers in the old and new text."""
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    lines: list[DiffLine] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines += [
+                DiffLine(kind="same", text=old_lines[i], old=i + 1, new=j + 1)
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
+            continue
+        lines += [
+            DiffLine(kind="removed", text=old_lines[i], old=i + 1, new=None) for i in range(i1, i2)
+        ]
+        lines += [
+            DiffLine(kind="added", text=new_lines[j], old=None, new=j + 1) for j in range(j1, j2)
+        ]
+    return lines

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "DiffOut",
     "ErrorBody",
     "RunIn",
     "RunOut",
@@ -85,6 +86,24 @@ class ScenarioUpdate(_Source):
 class ValidationOut(BaseModel):
     valid: bool
     problems: list[ProblemOut]
+    document: Any = None
+    """The text read as plain data when it is well-formed YAML or JSON (even if invalid as a
+    scenario), so a form can follow edits made to the text; else null."""
+
+
+class DiffLine(BaseModel):
+    kind: Literal["same", "added", "removed"]
+    text: str
+    old: int | None
+    new: int | None
+
+
+class DiffOut(BaseModel):
+    old: int
+    new: int
+    added: int
+    removed: int
+    lines: list[DiffLine]
 
 
 class Summary(BaseModel):
