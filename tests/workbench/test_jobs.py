@@ -155,3 +155,37 @@ def test_a_second_server_on_the_database_leaves_the_first_ones_runs_alone(
             assert second.get(f"/api/runs/{run}").json()["status"] == "running"
             assert second.get("/api/runs").json()["runs"][0]["status"] == "running"
         assert first.post(f"/api/runs/{run}/cancel").json()["status"] == "cancelled"
+
+
+def test_runs_share_the_memory_budget_and_refuse_what_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DETENTE_MEMORY_LIMIT", "64M")
+    workspace = Workspace(f"sqlite:///{tmp_path / 'ws.db'}")
+    manager = JobManager(workspace, workers=2)
+    try:
+        assert manager.memory_share == 32 * 2**20
+        # 20 options, 2 parties: about 160 MB of engine arrays, more than one worker's 32 MB.
+        text = yaml.safe_dump(_wide_document(20), sort_keys=False)
+        record = workspace.create_scenario("wide", "wide", text, "test")
+        run = workspace.create_run(record.id, 1, "analysis", {"concepts": ["nash"]})
+        manager.submit(run.id, "analysis", text, {"concepts": ["nash"]})
+        assert _wait(workspace, run.id, ("done", "failed")) == "failed"
+        error = workspace.run(run.id).error
+        assert "over the limit of 32.0 MiB" in error and "fewer --workers" in error
+        assert "internal error" not in error
+    finally:
+        manager.shutdown()
+        workspace.close()
+
+
+def _wide_document(n: int) -> dict:
+    return {
+        "format": "detente/1",
+        "title": f"{n} options",
+        "parties": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "graph_model": {
+            "options": [{"id": f"o{k}", "party": "ab"[k % 2]} for k in range(n)],
+            "preferences": {"a": ["o0", "not o1"], "b": ["o1", "not o0"]},
+        },
+    }

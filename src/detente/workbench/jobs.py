@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detente.errors import DetenteError
+from detente.graph_model.budget import memory_limit
 from detente.workbench.store import Workspace
 from detente.workbench.worker import work
 
@@ -70,6 +71,8 @@ class JobManager:
             raise DetenteError("the workbench needs at least one worker process")
         self.workspace = workspace
         self.workers = workers
+        # Runs share the engine's memory budget, so that all of them at once still fit.
+        self.memory_share = memory_limit() // workers
         self._context = _context()
         self._lock = threading.Condition()
         self._queue: deque[_Job] = deque()
@@ -170,7 +173,9 @@ class JobManager:
     def _execute(self, job: _Job) -> None:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=work, args=(job.kind, job.text, job.params, sender), daemon=True
+            target=work,
+            args=(job.kind, job.text, job.params, sender, self.memory_share),
+            daemon=True,
         )
         with self._lock:
             if job.cancelled or self._stopped:

@@ -6,23 +6,34 @@ manager's database layer stays in the server).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, ModelTooLargeError
 
 __all__ = ["work"]
 
 _PROGRESS_INTERVAL = 0.1  # seconds between progress messages
 
 
-def work(kind: str, text: str, params: dict[str, Any], channel: Connection) -> None:
+def work(
+    kind: str, text: str, params: dict[str, Any], channel: Connection, memory: int | None = None
+) -> None:
     """Body of a worker process: do the run, send ``("progress", done, total)`` messages,
-    then ``("done", result, html)`` or ``("error", message)``."""
+    then ``("done", result, html)`` or ``("error", message)``.
+
+    ``memory`` is this worker's share of the memory budget, in bytes: the engine refuses
+    models that would need more (with a message saying so) instead of exhausting the machine
+    when several runs work at once.
+    """
     from detente.workbench.runs import execute
+
+    if memory is not None:
+        os.environ["DETENTE_MEMORY_LIMIT"] = str(memory)
 
     last = 0.0
 
@@ -36,6 +47,15 @@ def work(kind: str, text: str, params: dict[str, Any], channel: Connection) -> N
     try:
         result, html = execute(kind, text, params, progress)
         channel.send(("done", result, html))
+    except ModelTooLargeError as error:
+        share = "" if memory is None else f" ({memory / 2**20:,.0f} MiB)"
+        channel.send(
+            (
+                "error",
+                f"{error}. Each workbench run gets its share{share} of the memory budget: "
+                "start `detente serve` with fewer --workers to give each run more",
+            )
+        )
     except DetenteError as error:
         channel.send(("error", str(error)))
     except MemoryError:
