@@ -7,7 +7,7 @@ say what is wrong (:mod:`detente.workbench.api_errors`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from detente.workbench.api_errors import APIError, install_error_handling
 from detente.workbench.context import Workbench
 from detente.workbench.jobs import HEARTBEAT
 from detente.workbench.schemas import MAX_TEXT
+from detente.workbench.security import install_local_guards
 from detente.workbench.store import Workspace
 
 __all__ = ["STALE_AFTER", "APIError", "create_app"]
@@ -38,6 +39,7 @@ def create_app(
     upload_limit: int = MAX_TEXT,
     start_jobs: bool = True,
     stale_after: float = STALE_AFTER,
+    hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The workbench application on the workspace database at ``database`` (a SQLAlchemy URL).
 
@@ -45,7 +47,9 @@ def create_app(
     in bytes. Several servers may share one database: an unfinished run whose server has not
     refreshed its heartbeat for ``stale_after`` seconds is marked failed (it was left behind by
     a server that stopped). ``app.state.close()`` stops the runs and closes the database (the
-    application's shutdown does it too).
+    application's shutdown does it too). With ``hosts``, the application answers only requests
+    addressed to those names and refuses changes posted from other sites (``detente serve``
+    passes its own address and the loopback names).
     """
     workspace = Workspace(database)
     workspace.interrupt_unfinished(stale_after)
@@ -71,6 +75,8 @@ def create_app(
     app.state.workspace = workspace
     app.state.close = bench.close
     install_error_handling(app, upload_limit)
+    if hosts is not None:
+        install_local_guards(app, hosts)
     for module in (routes_scenarios, routes_analysis, routes_runs):
         app.include_router(module.router)
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from detente.errors import DetenteError
+from detente.workbench.security import LOCAL_HOSTS
 
 __all__ = ["default_database", "require_web", "serve"]
 
@@ -53,7 +54,7 @@ def serve(host: str, port: int, database: str, workers: int = 2) -> None:
             "(0 picks a free one)"
         ) from None
     try:
-        app = create_app(database, workers=workers)
+        app = create_app(database, workers=workers, hosts=_names(host))
     except BaseException:
         sock.close()
         raise
@@ -86,3 +87,11 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _names(host: str) -> list[str] | None:
+    """The host names the server answers to: the loopback names and its own address; no
+    check at all when it listens on every interface (any of the machine's names is fine)."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    return [*LOCAL_HOSTS, host, socket.getfqdn(host)] if not _loopback(host) else [*LOCAL_HOSTS]
