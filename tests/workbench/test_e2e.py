@@ -25,6 +25,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 # The swap that changes an equilibrium (checked with `detente analyze`): when the US ranks
 # "no tests" above its red line, GMR and SMR gain four states, YNNNNN among them.
 US_STATEMENTS = ["(civilian_relief or full_relief) implies dismantle_all", "not resume_tests"]
+# A statement of the US rewritten in the YAML editor (the fourth, "yongbyon").
+EDITED_STATEMENT = "yongbyon and not pressure"
 
 
 @pytest.fixture(scope="module")
@@ -269,18 +271,165 @@ def test_problems_are_shown_beside_their_field_and_line(session: Session) -> Non
     expect(note).to_be_in_viewport()
     shoot(page, "yaml-editor")
 
-    # The form is read-only while the YAML has edits, and shows the problem at the option.
+    # The form follows the YAML (it reads as data, though not as a valid scenario): the option
+    # shows the unknown party, with the problem beside it, and stays editable.
     page.locator(tid("tab-model")).click()
-    expect(page.locator(tid("form-locked"))).to_be_visible()
     option = page.locator(f"{tid('option-row')}[data-option='yongbyon']")
+    expect(option.locator("select[data-loc$='.party']")).to_have_value("dprkx")
     expect(option.locator(tid("field-problem"))).to_contain_text("dprkx")
+    expect(page.locator(tid("form-locked"))).to_be_hidden()
+    expect(page.locator("input[data-loc='title']")).to_be_enabled()
 
     # Saving an invalid scenario is refused, with the server's words in the message area.
     page.locator(tid("save-button")).click()
     expect(page.locator(tid("message-error"))).to_contain_text("unknown party 'dprkx'")
     expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "1")
+
+    # YAML that cannot be read at all leaves the form read-only until it is fixed.
+    page.locator(tid("tab-yaml")).click()
+    editor.fill(text + "  - [unclosed\n")
+    page.locator(tid("tab-model")).click()
+    expect(page.locator(tid("form-locked"))).to_contain_text("The YAML cannot be read")
+    expect(page.locator("input[data-loc='title']")).to_be_disabled()
     page.locator(tid("discard-button")).click()
     expect(page.locator(tid("form-locked"))).to_be_hidden()
+    expect(page.locator("input[data-loc='title']")).to_be_enabled()
+
+
+def test_the_form_follows_edits_made_in_the_yaml(session: Session) -> None:
+    page, scenario_id = session.open_copy("hanoi-2019", "yaml")
+    editor = page.locator(tid("yaml-textarea"))
+    text = editor.input_value()
+    assert text.count("      - expr: yongbyon\n") == 1
+    editor.fill(text.replace("      - expr: yongbyon\n", f"      - expr: {EDITED_STATEMENT}\n"))
+
+    # The Model tab shows the YAML's edit at once, with its reason, and the form is editable.
+    page.locator(tid("tab-model")).click()
+    statements = page.locator(f"{tid('preferences-us')} > {tid('statement')}")
+    expect(statements.nth(3)).to_have_attribute("data-expr", EDITED_STATEMENT)
+    expect(statements.nth(3).locator(tid("statement-expr"))).to_have_value(EDITED_STATEMENT)
+    expect(statements.nth(3).locator(".because-preview")).to_contain_text("verified dismantlement")
+    expect(page.locator(tid("form-locked"))).to_be_hidden()
+    expect(page.locator("input[data-loc='title']")).to_be_enabled()
+    statements.nth(1).locator(tid("move-up")).click()
+    expect(statements.nth(0)).to_have_attribute("data-expr", US_STATEMENTS[1])
+
+    # The YAML now holds both edits: the form's reordering and the YAML's own.
+    page.locator(tid("tab-yaml")).click()
+    text = editor.input_value()
+    assert f"- expr: {EDITED_STATEMENT}\n" in text
+    us_yaml = text[text.index("  preferences:\n    us:\n") :]
+    assert us_yaml.index(US_STATEMENTS[1]) < us_yaml.index(US_STATEMENTS[0])
+    expect(page.locator(tid("validation-status"))).to_have_text("Valid")
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+    us = session.server.api(f"/api/scenarios/{scenario_id}")["document"]["graph_model"]
+    us = us["preferences"]["us"]
+    expected = [US_STATEMENTS[1], US_STATEMENTS[0], "dismantle_all", EDITED_STATEMENT]
+    assert [item["expr"] for item in us[:4]] == expected
+    assert us[3]["because"].startswith("The verified dismantlement of Yongbyon")
+
+
+def test_the_bargaining_form_moves_the_walk_away_point(session: Session) -> None:
+    page, scenario_id = session.open_copy("hanoi-2019", "model")
+    us = page.locator(f"{tid('bargaining-party')}[data-party='us']")
+    reservation = us.locator("input[data-loc='bargaining.preferences.us.reservation']")
+    expect(reservation).to_have_value("0.55")
+    expect(us.locator(tid("weight-sum"))).to_have_text(
+        "Weights add up to 1 (0.6 on issues + 0.4 on terms)."
+    )
+    denuclearisation = us.locator("tr[data-issue='denuclearization']")
+    expect(denuclearisation.locator("input[aria-label$='score of yongbyon_plus']")).to_have_value(
+        "0.6"
+    )
+    # The reasons and evidence of the party's utility, of each term and issue are there.
+    expect(us.locator(f":scope > {tid('reasons')}")).to_contain_text("4 sources")
+    expect(us.locator(f"{tid('term-row')} {tid('reasons')}")).to_contain_text("The red line")
+    issue = page.locator(f"{tid('issue-row')}[data-issue='sanctions_relief']")
+    expect(issue.locator(tid("issue-value"))).to_have_count(3)
+    expect(issue.locator(tid("reasons"))).to_contain_text("5 of 11 resolutions")
+
+    # A value out of range is flagged beside its field, by the location the API gives.
+    reservation.fill("1.5")
+    problem = us.locator(
+        f"{tid('field-problem')}[data-location='bargaining.preferences.us.reservation']"
+    )
+    expect(problem).to_contain_text("reservation value 1.5 is outside [0, 1]")
+    reservation.fill("0.3")
+    expect(problem).to_have_count(0)
+    expect(page.locator(tid("problem-count"))).to_be_hidden()
+    us.evaluate("card => card.scrollIntoView({block: 'start'})")
+    shoot(page, "bargaining-form")
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+
+    # Only the reservation value changed: terms, phasing and evidence came through untouched.
+    before = session.server.api(f"/api/scenarios/{scenario_id}/versions/1")["document"]
+    after = session.server.api(f"/api/scenarios/{scenario_id}")["document"]
+    assert after["bargaining"]["preferences"]["us"]["reservation"] == 0.3
+    before["bargaining"]["preferences"]["us"]["reservation"] = 0.3
+    assert after["bargaining"] == before["bargaining"]
+
+    # The lower walk-away value opens a zone of agreement (checked with `detente bargain`).
+    page.locator(tid("tab-bargaining")).click()
+    expect(page.locator(tid("bargaining-sentences"))).to_contain_text(
+        "2 packages beat walking away for every side"
+    )
+    expect(page.locator(f"{tid('bargaining-plot')} .zone-label")).to_have_text(
+        "zone of agreement: 2 outcomes"
+    )
+    expect(page.locator(f"{tid('solutions-table')} tr[data-solution='nash']")).to_contain_text(
+        "Verification: observed"
+    )
+
+
+def test_the_changes_between_two_versions(session: Session) -> None:
+    page, _ = session.open_copy("hanoi-2019", "yaml")
+    editor = page.locator(tid("yaml-textarea"))
+    lines = editor.input_value().split("\n")
+    changed = lines.index("      reservation: 0.55")  # the United States' walk-away value
+    lines[changed] = "      reservation: 0.3"
+    editor.fill("\n".join(lines))
+    page.locator(tid("save-message")).fill("US walks away for less")
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+
+    # By default the version before the latest against the latest.
+    page.locator(tid("tab-history")).click()
+    panel = page.locator(tid("diff-panel"))
+    expect(panel).to_have_attribute("data-old", "1")
+    expect(panel).to_have_attribute("data-new", "2")
+    expect(panel.locator(tid("diff-summary"))).to_have_text(
+        "From version 1 to version 2: 1 line added, 1 line removed."
+    )
+    shown = panel.locator(tid("diff-line"))
+    expect(shown).to_have_count(8)  # the two changed lines and three on either side
+    removed = panel.locator(f"{tid('diff-line')}[data-kind='removed']")
+    added = panel.locator(f"{tid('diff-line')}[data-kind='added']")
+    expect(removed).to_have_count(1)
+    expect(added).to_have_count(1)
+    expect(removed).to_contain_text("reservation: 0.55")
+    expect(removed).to_have_attribute("data-old", str(changed + 1))
+    expect(added).to_contain_text("reservation: 0.3")
+    expect(added).to_have_attribute("data-new", str(changed + 1))
+    expect(shown.nth(2)).to_contain_text("would not have been the end")
+    assert added.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(227, 245, 236)"
+    assert removed.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 236, 234)"
+    folds = panel.locator(tid("diff-fold"))
+    expect(folds).to_have_count(2)
+    expect(folds.first).to_have_attribute("data-count", str(changed - 3))
+    panel.scroll_into_view_if_needed()
+    shoot(page, "history-diff")
+    folds.first.click()
+    expect(shown).to_have_count(changed + 5)
+    expect(shown.first).to_contain_text("format: detente/1")
+
+    # Any two versions can be picked; a version against itself has no changes.
+    panel.locator(tid("diff-old")).select_option("2")
+    expect(panel.locator(tid("diff-summary"))).to_have_text("Versions 2 and 2 have the same text.")
+    expect(panel.locator(f"{tid('diff-line')}:not([data-kind='same'])")).to_have_count(0)
+    page.locator(f"{tid('version-row')}[data-version='1']").locator(tid("compare-version")).click()
+    expect(panel.locator(tid("diff-summary"))).to_contain_text("1 line added, 1 line removed")
 
 
 def test_a_simulation_shows_progress_then_the_offer_trace(session: Session) -> None:

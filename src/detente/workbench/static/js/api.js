@@ -75,6 +75,7 @@ export const api = {
   scenario: (id) => request("GET", `/api/scenarios/${id}`),
   version: (id, number) => request("GET", `/api/scenarios/${id}/versions/${number}`),
   versions: (id) => request("GET", `/api/scenarios/${id}/versions`),
+  diff: (id, oldNumber, newNumber) => request("GET", `/api/scenarios/${id}/diff${query({ old: oldNumber, new: newNumber })}`),
   saveScenario: (id, payload) => request("PUT", `/api/scenarios/${id}`, { json: payload }),
   deleteScenario: (id) => request("DELETE", `/api/scenarios/${id}`),
   validate: (payload) => request("POST", "/api/validate", { json: payload }),

@@ -1,5 +1,11 @@
 // The editing session of the open scenario: the draft, validation as the user types, saving
 // with optimistic concurrency (base_version), and what to do on a conflict.
+//
+// The form edits `draft.document` and the YAML editor `draft.text`; each follows the other.
+// A form edit rewrites the text from the document at once. A YAML edit is read back as data by
+// the server's validation (POST /api/validate returns the text as data whenever it is
+// well-formed): until then `draft.status` is "reading" and the form is read-only, so that no
+// form edit can be made on a document that lacks the YAML's latest edits.
 
 import { api } from "./api.js";
 import { clone, debounce } from "./dom.js";
@@ -16,13 +22,14 @@ export function openScenario(scenario) {
     document: clone(scenario.document),
     text: scenario.text,
     source: "saved",
+    status: "read",
     base: scenario.version,
   };
   store.problems = [];
   store.conflict = null;
   validateSoon.cancel();
   emit("scenario", scenario);
-  emit("draft", { from: "load" });
+  emit("draft", { from: "load", document: true });
   emit("problems", []);
 }
 
@@ -36,6 +43,7 @@ export function closeScenario() {
 
 /** The form changed store.draft.document in place. */
 export function formEdited() {
+  if (store.draft.status !== "read") return; // the form is read-only then; never drop YAML edits
   store.draft.source = "form";
   store.draft.text = toYaml(store.draft.document);
   emit("draft", { from: "form" });
@@ -46,9 +54,38 @@ export function formEdited() {
 export function yamlEdited(text) {
   store.draft.text = text;
   store.draft.source = text === store.scenario.text ? "saved" : "yaml";
-  if (store.draft.source === "saved") store.draft.document = clone(store.scenario.document);
-  emit("draft", { from: "yaml" });
+  if (store.draft.source === "saved") {
+    store.draft.document = clone(store.scenario.document);
+    store.draft.status = "read";
+    emit("draft", { from: "yaml", document: true });
+  } else {
+    store.draft.status = "reading";
+    emit("draft", { from: "yaml" });
+  }
   validateSoon();
+}
+
+const isMapping = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** Take the validated text's data as the draft's document (the form follows the YAML). */
+function readDocument(data) {
+  if (store.draft.source !== "yaml") return;
+  if (isMapping(data)) {
+    store.draft.document = data;
+    store.draft.status = "read";
+    emit("draft", { from: "yaml", document: true });
+  } else {
+    store.draft.status = data === null || data === undefined ? "unreadable" : "not-mapping";
+    emit("draft", { from: "yaml" });
+  }
+}
+
+/** Read pending YAML edits now rather than after the typing pause (the form is wanted). */
+export function readYamlNow() {
+  if (store.draft && store.draft.status === "reading") {
+    validateSoon.cancel();
+    validateNow();
+  }
 }
 
 function payload() {
@@ -58,10 +95,14 @@ function payload() {
 async function validateNow() {
   if (!store.draft) return;
   const seq = ++validationSeq;
+  const draft = store.draft;
+  const text = draft.text;
   // Validate the YAML text in both cases (for form edits, the YAML generated from the form,
   // which is what the YAML view shows), so that problem lines match the lines on screen.
-  const result = await attempt(() => api.validate({ text: store.draft.text }), "Validation");
-  if (!result || seq !== validationSeq) return;
+  const result = await attempt(() => api.validate({ text }), "Validation");
+  // Drop answers about text that has changed since (a newer validation is on its way).
+  if (!result || seq !== validationSeq || store.draft !== draft || draft.text !== text) return;
+  if (draft.status !== "read") readDocument(result.document);
   store.problems = result.problems || [];
   emit("problems", store.problems);
 }

@@ -1,7 +1,9 @@
-// The History view: every saved version, each viewable and exportable; an old version can be
-// put back in the editor and saved as the newest.
+// The History view: every saved version, each viewable and exportable; the changes between
+// two versions (by default the one picked against the latest); an old version can be put back
+// in the editor and saved as the newest.
 
 import { api } from "./api.js";
+import { createDiffPanel } from "./diff.js";
 import { formatDate, h, replace } from "./dom.js";
 import { restoreText } from "./editor.js";
 import { attempt } from "./messages.js";
@@ -10,16 +12,28 @@ import { createYamlEditor } from "./yaml-editor.js";
 
 export function createHistoryView({ goTo }) {
   const list = h("div", { class: "panel" });
+  const diff = createDiffPanel({ scenarioId: () => store.scenario.id, onCompare: (number) => markRow(number, "compared") });
+  diff.element.hidden = true;
   const viewer = createYamlEditor({ readOnly: true, testid: "version-text" });
   const viewerHead = h("div", { class: "toolbar" });
   const viewerPanel = h("section", { class: "panel", hidden: true, "data-testid": "version-viewer" }, viewerHead, viewer.element);
-  const element = h("div", { class: "history-view" }, list, viewerPanel);
+  const element = h("div", { class: "history-view" }, list, diff.element, viewerPanel);
   let loadedFor = null;
+
+  function markRow(number, kind) {
+    for (const row of list.querySelectorAll("tr[data-version]")) row.classList.toggle(kind, row.dataset.version === String(number));
+  }
+
+  function compareWithLatest(number) {
+    diff.element.scrollIntoView({ block: "nearest" });
+    return diff.compare(number, store.scenario.version);
+  }
 
   async function viewVersion(number) {
     const version = await attempt(() => api.version(store.scenario.id, number), `Loading version ${number}`);
     if (!version) return;
     viewerPanel.hidden = false;
+    markRow(number, "selected");
     replace(
       viewerHead,
       h("h3", {}, `Version ${version.version}: ${version.title}`),
@@ -43,6 +57,7 @@ export function createHistoryView({ goTo }) {
         : h("span", { class: "muted" }, "(latest)"),
     );
     viewer.setText(version.text);
+    viewerPanel.scrollIntoView({ block: "nearest" });
   }
 
   async function load() {
@@ -51,10 +66,11 @@ export function createHistoryView({ goTo }) {
     const result = await attempt(() => api.versions(scenario.id), "Loading the versions");
     if (!result) return;
     loadedFor = `${scenario.id}:${scenario.version}`;
+    const latest = scenario.version;
     replace(
       list,
       h("h3", {}, "Versions"),
-      h("p", { class: "hint" }, "Every save makes a new version; none is ever overwritten."),
+      h("p", { class: "hint" }, "Every save makes a new version; none is ever overwritten. Compare a version with the latest to see what changed since."),
       h(
         "table",
         { class: "data", "data-testid": "versions-table" },
@@ -75,6 +91,19 @@ export function createHistoryView({ goTo }) {
                 { class: "actions" },
                 h("button", { class: "small", type: "button", onclick: () => viewVersion(version.number) }, "View"),
                 " ",
+                h(
+                  "button",
+                  {
+                    class: "small",
+                    type: "button",
+                    "data-testid": "compare-version",
+                    title: "What changed from this version to the latest",
+                    disabled: version.number === latest,
+                    onclick: () => compareWithLatest(version.number),
+                  },
+                  "Compare with latest",
+                ),
+                " ",
                 h("a", { class: "button small", href: api.exportUrl(scenario.id, version.number), download: "" }, "YAML"),
               ),
             ),
@@ -82,10 +111,17 @@ export function createHistoryView({ goTo }) {
         ),
       ),
     );
+    const numbers = result.versions.map((version) => version.number);
+    diff.element.hidden = numbers.length < 2;
+    if (numbers.length >= 2) {
+      diff.setVersions(numbers);
+      await diff.compare(numbers[1], latest);
+    }
   }
 
   on("scenario", () => {
     viewerPanel.hidden = true;
+    diff.element.hidden = true;
     loadedFor = null;
   });
 

@@ -1,8 +1,11 @@
 // The Model view: a form over the scenario document (parties, options, infeasible states,
-// preferences, status quo, proposals, perceptions, sources), validated as the user edits.
+// preferences, status quo, proposals, perceptions, bargaining, sources), validated as the user
+// edits. It follows the YAML editor too: once edited YAML reads as data, the form shows it.
 
+import { bargainingSection, renameBargainingParty } from "./bargaining-form.js";
 import { h, replace } from "./dom.js";
-import { discardEdits, formEdited, save } from "./editor.js";
+import { discardEdits, formEdited, readYamlNow } from "./editor.js";
+import { addButton, cell, guarded, iconButton, idSelect, isMapping, renameKey as renameMappingKey, sectionOf, textInput as fieldText } from "./form-fields.js";
 import { applyProblems } from "./problems.js";
 import { reasonsEditor, setOptional, statementList } from "./statements.js";
 import { on, store } from "./store.js";
@@ -13,78 +16,38 @@ const MOVES = [
   ["backward", "backward only"],
 ];
 
-function textInput(owner, key, loc, { optional = false, placeholder = "", label, className, onCommit } = {}) {
-  return h("input", {
-    type: "text",
-    class: className,
-    value: owner[key] ?? "",
-    placeholder,
-    "aria-label": label || key,
-    "data-loc": loc,
-    oninput: (event) => {
-      if (optional) setOptional(owner, key, event.target.value);
-      else owner[key] = event.target.value;
-      formEdited();
-    },
-    onchange: onCommit ? (event) => onCommit(event.target.value) : null,
-  });
+function textInput(owner, key, loc, options = {}) {
+  return fieldText(owner, key, loc, { onChange: formEdited, ...options });
 }
 
 function partySelect(owner, key, loc, partyIds, { allowNone = false } = {}) {
-  const ids = [...partyIds];
-  if (owner[key] && !ids.includes(owner[key])) ids.push(owner[key]);
-  return h(
-    "select",
-    {
-      "data-loc": loc,
-      "aria-label": key,
-      onchange: (event) => {
-        if (allowNone) setOptional(owner, key, event.target.value);
-        else owner[key] = event.target.value;
-        formEdited();
-      },
-    },
-    allowNone ? h("option", { value: "", selected: !owner[key] }, "(nobody)") : null,
-    ids.map((id) => h("option", { value: id, selected: id === owner[key] }, id)),
-  );
-}
-
-function iconButton(label, text, onclick, extra = {}) {
-  return h("button", { class: "icon", type: "button", title: label, "aria-label": label, onclick, ...extra }, text);
-}
-
-function cell(...children) {
-  return h("span", { class: "cell" }, ...children);
+  return idSelect(owner, key, loc, partyIds, { none: allowNone ? "(nobody)" : null, onChange: formEdited });
 }
 
 /** Rename a party everywhere the document refers to it by id. */
 function renameParty(document, before, after) {
   if (!before || !after || before === after) return;
+  renameBargainingParty(document.bargaining, before, after);
   const graphModel = document.graph_model;
-  if (!graphModel) return;
+  if (!isMapping(graphModel)) return;
   for (const option of graphModel.options || []) if (option.party === before) option.party = after;
   for (const proposal of graphModel.proposals || []) if (proposal.by === before) proposal.by = after;
-  const renameKey = (mapping) => {
-    if (mapping && Object.hasOwn(mapping, before) && !Object.hasOwn(mapping, after)) {
-      const entries = Object.entries(mapping).map(([key, value]) => [key === before ? after : key, value]);
-      for (const key of Object.keys(mapping)) delete mapping[key];
-      Object.assign(mapping, Object.fromEntries(entries));
-    }
-  };
+  const renameKey = (mapping) => renameMappingKey(mapping, before, after);
   renameKey(graphModel.preferences);
   renameKey(graphModel.perceptions);
   for (const beliefs of Object.values(graphModel.perceptions || {})) renameKey(beliefs);
 }
 
-export function createModelView() {
+export function createModelView({ goTo }) {
   const banner = h("div", { class: "notice", hidden: true, "data-testid": "form-locked" });
   const unplaced = h("div", { class: "problem-box", hidden: true, "data-testid": "form-problems" });
   const fieldset = h("fieldset", { class: "model-form", "data-testid": "model-form" });
   const element = h("div", { class: "model-view" }, banner, unplaced, fieldset);
 
   const rerender = () => render();
-  const sectionOf = (title, attributes, ...children) =>
-    h("section", { class: "panel form-section", ...attributes }, h("h3", {}, title), ...children);
+  // The form is drawn when visible: following the YAML as it is typed costs nothing while the
+  // YAML tab is the one shown.
+  let stale = true;
 
   function partiesSection(document) {
     const parties = document.parties || (document.parties = []);
@@ -406,7 +369,7 @@ export function createModelView() {
     return sectionOf(
       "Sources",
       { "data-loc": "sources", "data-testid": "sources-section" },
-      h("p", { class: "hint" }, "What evidence refers to. Bargaining, uncertainty and published results are edited in the YAML tab."),
+      h("p", { class: "hint" }, "What evidence refers to. Uncertainty and published results are edited in the YAML tab."),
       h("div", { class: "rows" }, rows),
       h(
         "button",
@@ -425,24 +388,41 @@ export function createModelView() {
     );
   }
 
-  function render() {
-    if (!store.draft) return;
-    const document = store.draft.document;
-    const locked = store.draft.source === "yaml";
+  /** Lock the form while the YAML's edits are not (or cannot be) read as data. */
+  function showLock() {
+    const status = store.draft ? store.draft.status : "read";
+    const locked = status !== "read";
     banner.hidden = !locked;
+    banner.dataset.status = status;
+    fieldset.disabled = locked;
+    if (!locked) return;
+    const words = {
+      reading: "Reading the YAML edits…",
+      unreadable: "The YAML cannot be read (see its problems in the YAML tab), so the form is read-only and shows the last text that could be read. Fix the YAML first, or discard the edits.",
+      "not-mapping": "The YAML reads as data but not as a mapping of fields, so the form is read-only. Fix the YAML first, or discard the edits.",
+    };
     replace(
       banner,
-      h("span", {}, "The YAML has unsaved edits, so the form is read-only. Save them (or discard them) to continue in the form. "),
-      h("button", { class: "small primary", type: "button", onclick: () => save({}) }, "Save"),
-      " ",
-      h("button", { class: "small", type: "button", onclick: () => discardEdits() }, "Discard"),
+      h("span", {}, `${words[status] || words.reading} `),
+      status === "reading" ? null : [h("button", { class: "small primary", type: "button", onclick: () => goTo("yaml") }, "Fix the YAML"), " ", h("button", { class: "small", type: "button", onclick: () => discardEdits() }, "Discard")],
     );
-    fieldset.disabled = locked;
-    const parties = document.parties || [];
+  }
+
+  function render() {
+    stale = false;
+    if (!store.draft) return;
+    showLock();
+    const document = store.draft.document;
+    if (!isMapping(document)) {
+      replace(fieldset);
+      showProblems();
+      return;
+    }
+    const parties = Array.isArray(document.parties) ? document.parties.filter(isMapping) : [];
     for (const party of parties) Object.defineProperty(party, "__previousId", { value: party.id, configurable: true, enumerable: false });
     const partyIds = parties.map((party) => party.id);
     const names = Object.fromEntries(parties.map((party) => [party.id, party.name || party.id]));
-    const sourceIds = (document.sources || []).map((source) => source.id);
+    const sourceIds = (Array.isArray(document.sources) ? document.sources.filter(isMapping) : []).map((source) => source.id);
     const general = sectionOf(
       "Scenario",
       {},
@@ -463,39 +443,38 @@ export function createModelView() {
         }),
       ),
     );
-    const sections = [general, partiesSection(document)];
+    const sections = [general, guarded("Parties", () => partiesSection(document))];
     const graphModel = document.graph_model;
-    if (graphModel) {
+    if (isMapping(graphModel)) {
       sections.push(
-        optionsSection(graphModel, partyIds, sourceIds),
-        infeasibleSection(graphModel, sourceIds),
-        preferencesSection(graphModel, partyIds, sourceIds, names),
-        statusQuoSection(graphModel, partyIds, sourceIds),
-        perceptionsSection(graphModel, partyIds, sourceIds, names),
+        guarded("Options", () => optionsSection(graphModel, partyIds, sourceIds)),
+        guarded("Infeasible states", () => infeasibleSection(graphModel, sourceIds)),
+        guarded("Preferences", () => preferencesSection(graphModel, partyIds, sourceIds, names)),
+        guarded("Status quo and proposals", () => statusQuoSection(graphModel, partyIds, sourceIds)),
+        guarded("Perceptions", () => perceptionsSection(graphModel, partyIds, sourceIds, names)),
       );
-    } else {
+    } else if (graphModel === undefined || graphModel === null) {
       sections.push(
         sectionOf(
           "Graph model",
           {},
           h("p", { class: "hint" }, "This scenario has no graph model (options and preferences), so there is no stability analysis."),
-          h(
-            "button",
-            {
-              class: "small",
-              type: "button",
-              onclick: () => {
-                document.graph_model = { options: [], preferences: {} };
-                formEdited();
-                render();
-              },
-            },
-            "+ graph model",
-          ),
+          addButton("+ graph model", () => {
+            document.graph_model = { options: [], preferences: {} };
+            formEdited();
+            render();
+          }),
         ),
       );
+    } else {
+      sections.push(guarded("Graph model", () => {
+        throw new Error("graph_model is not a mapping");
+      }));
     }
-    sections.push(sourcesSection(document));
+    sections.push(
+      guarded("Bargaining", () => bargainingSection({ document, partyIds, names, sourceIds, onChange: formEdited, rerender })),
+      guarded("Sources", () => sourcesSection(document)),
+    );
     replace(fieldset, sections);
     showProblems();
   }
@@ -516,11 +495,23 @@ export function createModelView() {
     );
   }
 
-  on("draft", ({ from }) => {
-    // Typing in the YAML editor only changes whether the form is locked.
-    if (from === "load" || (from === "yaml" && fieldset.disabled !== (store.draft.source === "yaml"))) render();
+  const renderWhenVisible = () => {
+    if (element.hidden) stale = true;
+    else render();
+  };
+  on("draft", ({ from, document }) => {
+    // The form's own edits are already on screen; a new document (loaded, or read from the
+    // YAML) is drawn again; typing in the YAML editor only locks the form until it is read.
+    if (document) renderWhenVisible();
+    else if (from !== "form") showLock();
   });
   on("problems", () => showProblems());
 
-  return { element, show: () => {} };
+  return {
+    element,
+    show: () => {
+      readYamlNow();
+      if (stale) render();
+    },
+  };
 }

@@ -27,10 +27,13 @@ function key(name) {
 
 const isScalar = (value) => value === null || typeof value !== "object";
 
+/** The entries of a mapping, without undefined values (a form field emptied for now). */
+const entries = (mapping) => Object.entries(mapping).filter(([, item]) => item !== undefined);
+
 function flow(value) {
   if (isScalar(value)) return scalar(value, true);
   if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
-  return `{${Object.entries(value)
+  return `{${entries(value)
     .map(([name, item]) => `${key(name)}: ${flow(item)}`)
     .join(", ")}}`;
 }
@@ -38,7 +41,7 @@ function flow(value) {
 /** Small lists of scalars and small mappings of scalars read best on one line. */
 function flowable(value, room) {
   if (isScalar(value)) return true;
-  const items = Array.isArray(value) ? value : Object.values(value);
+  const items = Array.isArray(value) ? value : entries(value).map(([, item]) => item);
   const simple = items.every((item) => isScalar(item) || (Array.isArray(item) && item.every(isScalar)));
   return simple && flow(value).length <= room;
 }
@@ -61,12 +64,11 @@ function block(value, indent) {
     }
     return lines;
   }
-  for (const [name, item] of Object.entries(value)) {
-    if (item === undefined) continue;
+  for (const [name, item] of entries(value)) {
     const head = `${pad}${key(name)}:`;
     if (isScalar(item)) lines.push(`${head} ${scalar(item)}`);
     else if (Array.isArray(item) && item.length === 0) lines.push(`${head} []`);
-    else if (!Array.isArray(item) && Object.keys(item).length === 0) lines.push(`${head} {}`);
+    else if (!Array.isArray(item) && entries(item).length === 0) lines.push(`${head} {}`);
     else if (flowable(item, FLOW_WIDTH - head.length - 1) && (Array.isArray(item) || !hasNested(value))) {
       lines.push(`${head} ${flow(item)}`);
     } else {
@@ -79,7 +81,7 @@ function block(value, indent) {
 
 function hasNested(mapping) {
   // Mappings of mappings (e.g. preferences by party) stay in block style for readability.
-  return Object.values(mapping).filter((item) => !isScalar(item) && !Array.isArray(item)).length > 1;
+  return entries(mapping).filter(([, item]) => !isScalar(item) && !Array.isArray(item)).length > 1;
 }
 
 /** The YAML text of a JSON-compatible value. */

@@ -22,7 +22,7 @@ export function createYamlView() {
     note.textContent =
       store.draft && store.draft.source === "form"
         ? "Generated from your edits in the form (YAML comments are not kept once the form is used)."
-        : "Edits here are validated as you type; the form follows once they are saved.";
+        : "Edits here are validated as you type; the form follows them as soon as the YAML reads as data.";
   }
 
   function showProblems(problems) {
