@@ -68,6 +68,23 @@ def test_saving_a_document_stores_its_yaml(client: TestClient) -> None:
     assert yaml.safe_load(saved["text"]) == document
     assert saved["title"] == "Prisoner's Dilemma, as data"
     assert ok(client.get(f"/api/scenarios/{sid}/versions/1"))["text"] == PD_TEXT
+    # The document was written into the text it came from: only the title line changed.
+    diff = ok(client.get(f"/api/scenarios/{sid}/diff", params={"old": 1}))
+    assert (diff["added"], diff["removed"]) == (1, 1)
+    assert [x["text"] for x in diff["lines"] if x["kind"] == "added"] == [
+        "title: Prisoner's Dilemma, as data"
+    ]
+
+
+def test_a_document_from_an_old_version_is_written_afresh_or_refused(client: TestClient) -> None:
+    sid = create(client, library="prisoners-dilemma")["id"]
+    save(client, sid, text=PD_TEXT.replace("\n", "\n# a comment\n", 1))
+    document = yaml.safe_load(PD_TEXT)
+    refused(
+        client.put(f"/api/scenarios/{sid}", json={"document": document, "base_version": 1}), 409
+    )
+    saved = save(client, sid, document=document, base_version=2)
+    assert "# a comment" in saved["text"]  # edited in place from version 2
 
 
 def test_saving_can_rename(client: TestClient) -> None:

@@ -30,6 +30,7 @@ from detente.workbench.schemas import (
     ValidateIn,
 )
 from detente.workbench.store import RunRecord, VersionRecord, Workspace
+from detente.workbench.yaml_edit import merge_into_text
 
 __all__ = ["MAX_ID", "Bench", "Id", "VersionQuery", "Workbench", "attachment"]
 
@@ -79,12 +80,23 @@ class Workbench:
     def load(text: str) -> Scenario:
         return _compile(text)
 
-    @staticmethod
-    def text_of(body: ValidateIn | ScenarioIn | ScenarioUpdate) -> str:
+    def text_of(
+        self, body: ValidateIn | ScenarioIn | ScenarioUpdate, edits: str | None = None
+    ) -> str:
+        """The scenario text a request carries. A ``document`` (a form's edit) is written into
+        ``edits``, the text it was edited from, keeping that text's comments and layout where
+        nothing changed; without it, or if that fails, the document is written afresh."""
         if body.text is not None:
             return body.text
         assert body.document is not None
         check_shape(body.document, "document")
+        if edits is not None:
+            merged = merge_into_text(edits, body.document)
+            # Kept only if it reads back as exactly the document that was sent.
+            if merged is not None and self.plain_document(merged) == self.plain_document(
+                json.dumps(body.document)
+            ):
+                return merged
         return yaml.safe_dump(body.document, sort_keys=False, allow_unicode=True, width=96)
 
     def compile_checked(self, text: str) -> Scenario:

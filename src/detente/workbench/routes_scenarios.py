@@ -151,8 +151,10 @@ def get_scenario(scenario_id: Id, bench: Bench) -> ScenarioOut:
 def save_scenario(scenario_id: Id, body: ScenarioUpdate, bench: Bench) -> ScenarioOut:
     """Save a new version (the old ones stay). Invalid scenarios are not saved."""
     workspace = bench.workspace
-    workspace.scenario(scenario_id)
-    text = bench.text_of(body)
+    latest = workspace.version(scenario_id)
+    # A form's edit is written into the text it was made from (a stale base is refused below).
+    edited = latest.text if body.base_version in (None, latest.number) else None
+    text = bench.text_of(body, edits=edited)
     scenario = bench.compile_checked(text)
     version = workspace.add_version(
         scenario_id, scenario.title, text, body.message, body.base_version

@@ -25,7 +25,7 @@ def default_database(workspace: Path) -> str:
 
 def require_web() -> None:
     """:class:`DetenteError` saying what to install when the ``web`` extra is missing."""
-    for module in ("fastapi", "uvicorn", "sqlalchemy", "multipart"):
+    for module in ("fastapi", "uvicorn", "sqlalchemy", "multipart", "ruamel.yaml"):
         try:
             __import__(module)
         except ImportError:
