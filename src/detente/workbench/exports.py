@@ -60,6 +60,10 @@ def _rows(run: RunRecord) -> list[list[Any]]:
                 ]
             )
         return rows
+    if run.kind == "tournament" and result.get("strategies"):
+        table = result.get("rows") or result["strategies"]
+        columns = list(table[0])
+        return [columns, *([row.get(c) for c in columns] for row in table)]
     if run.kind == "robustness" and (result.get("graph_model") or {}).get("states"):
         graph = result["graph_model"]
         concepts = graph["concepts"]

@@ -8,9 +8,11 @@ make one, the HTML report. Nothing here knows about processes or the web: the jo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from detente.errors import DetenteError
@@ -59,6 +61,20 @@ class ReportParams(_Params):
     pass
 
 
+Spec = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TournamentParams(_Params):
+    strategies: list[Spec] = Field(
+        default_factory=lambda: ["boulware", "linear", "conceder", "hardliner", "nash_seeking"],
+        min_length=2,
+        max_length=12,
+    )
+    repetitions: Annotated[int, Field(ge=1, le=200)] = 5
+    deadline: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+
+
 KINDS: dict[str, type[_Params]] = {
     "analysis": AnalysisParams,
     "simulation": SimulationParams,
@@ -66,6 +82,7 @@ KINDS: dict[str, type[_Params]] = {
     "inverse": InverseParams,
     "change": ChangeParams,
     "report": ReportParams,
+    "tournament": TournamentParams,
 }
 
 
@@ -91,12 +108,13 @@ def preflight(kind: str, scenario: Scenario, params: dict[str, Any]) -> None:
     """Refuse at once what a run of ``kind`` would only discover in its worker: a missing
     section, an unknown strategy, state or party, a malformed uncertainty."""
     checked: Any = KINDS[kind].model_validate(params)
-    if kind == "simulation":
+    if kind in ("simulation", "tournament"):
         _two_party_problem(scenario, checked.deadline)
         from detente.simulation.strategies.registry import strategy_from_spec
 
-        strategy_from_spec(checked.a)
-        strategy_from_spec(checked.b)
+        specs = [checked.a, checked.b] if kind == "simulation" else checked.strategies
+        for spec in specs:
+            strategy_from_spec(spec)
     elif kind == "robustness":
         from detente.whatif.uncertainty import compile_uncertainty, parse_uncertainty
 
@@ -219,6 +237,88 @@ def _simulation(scenario: Scenario, params: Any, progress: Progress) -> tuple[An
     }, None
 
 
+def _tournament(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
+    from detente.simulation.strategies.registry import parse_strategy_spec
+    from detente.simulation.tournament import batch_engine, run_tournament
+    from detente.simulation.tournament_config import (
+        ProblemScenario,
+        StrategyEntry,
+        TournamentConfig,
+    )
+
+    problem = _two_party_problem(scenario, params.deadline)
+    entries = []
+    for spec in params.strategies:
+        name, arguments = parse_strategy_spec(spec)
+        entries.append(StrategyEntry(name=name, **arguments))
+    config = TournamentConfig(
+        title=scenario.title,
+        scenarios=(ProblemScenario(problem=problem, id="scenario", deadline=params.deadline),),
+        strategies=tuple(entries),
+        repetitions=params.repetitions,
+        seed=params.seed,
+    )
+    result = run_tournament(config, engine=batch_engine, progress=progress, chunk_size=50)
+    summary = sorted(
+        (item.as_row() for item in result.summary), key=lambda row: -row["utility_mean"]
+    )
+    best = summary[0]
+    return {
+        "played": result.played,
+        "parties": [p.id for p in problem.parties],
+        "summary": [
+            f"{result.played:,} negotiations between {len(entries)} strategies, "
+            f"{params.repetitions} repetition(s) of each pairing, seed {params.seed}.",
+            f"{best['strategy']} did best: mean utility {best['utility_mean']:.3f}, agreement "
+            f"in {best['agreement_mean']:.0%} of its negotiations.",
+        ],
+        "strategies": _finite(summary),
+        "pairs": _pairs(result.rows),
+        # Every negotiation, for the CSV download (up to a size a browser handles well).
+        "rows": _finite([dict(row) for row in result.rows]) if result.played <= MAX_ROWS else None,
+    }, None
+
+
+MAX_ROWS = 20_000
+
+
+def _pairs(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per ordered pair of strategies (first party's, second party's): how often they agreed
+    and each side's mean utility."""
+    totals: dict[tuple[str, str], list[float]] = {}
+    for row in rows:
+        key = (str(row["strategy_0"]), str(row["strategy_1"]))
+        entry = totals.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+        entry[0] += 1
+        entry[1] += bool(row["agreement"])
+        entry[2] += float(row["utility_0"])
+        entry[3] += float(row["utility_1"])
+    return [
+        {
+            "first": a,
+            "second": b,
+            "negotiations": int(n),
+            "agreement": agreed / n,
+            "utility_first": round(u0 / n, 12),
+            "utility_second": round(u1 / n, 12),
+        }
+        for (a, b), (n, agreed, u0, u1) in totals.items()
+    ]
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities (intervals of one observation) as null, for JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.generic):
+        return _finite(value.item())
+    return value
+
+
 def _robustness(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
     from detente.whatif.robustness import robustness
 
@@ -314,4 +414,5 @@ _HANDLERS: dict[str, Callable[[Scenario, Any, Progress], tuple[Any, str | None]]
     "inverse": _inverse,
     "change": _change,
     "report": _report,
+    "tournament": _tournament,
 }

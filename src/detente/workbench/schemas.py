@@ -171,7 +171,9 @@ class HealthOut(BaseModel):
     version: str
 
 
-RunKind = Literal["analysis", "simulation", "robustness", "inverse", "change", "report"]
+RunKind = Literal[
+    "analysis", "simulation", "robustness", "inverse", "change", "report", "tournament"
+]
 
 
 class RunIn(_Strict):
