@@ -154,8 +154,8 @@ class JobManager:
             thread = threading.Thread(
                 target=self._supervise, args=(job,), name=f"run-{job.run_id}", daemon=True
             )
-            job.thread = thread
             thread.start()
+            job.thread = thread  # only once started: shutdown joins the threads it finds
 
     def _supervise(self, job: _Job) -> None:
         try:
