@@ -789,3 +789,19 @@ def test_five_strategies_five_scenarios_ten_repetitions_in_seconds() -> None:
     elapsed = time.perf_counter() - started
     assert len(result.rows) == 5 * 25 * 10
     assert elapsed < 20.0, f"{len(result.rows)} negotiations took {elapsed:.1f} s"
+
+
+def test_agreement_rates_have_intervals_inside_zero_and_one() -> None:
+    rows = [
+        {"strategy_0": "s", "utility_0": 0.5, "strategy_1": "t", "utility_1": 0.5,
+         "agreement": k == 0, "rounds_played": 3}
+        for k in range(12)
+    ]  # fmt: skip
+    s, _ = summarize(rows, strategies=["s", "t"])
+    assert s.agreement.mean == pytest.approx(1 / 12)
+    # Wilson's interval for 1 of 12 (Wilson 1927), where a t interval would go below 0.
+    z = 1.959963984540054
+    centre = (1 / 12 + z * z / 24) / (1 + z * z / 12)
+    half = z / (1 + z * z / 12) * math.sqrt((1 / 12) * (11 / 12) / 12 + z * z / (4 * 144))
+    assert (s.agreement.low, s.agreement.high) == pytest.approx((centre - half, centre + half))
+    assert 0.0 < s.agreement.low < s.agreement.mean < s.agreement.high < 1.0

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ __all__ = [
     "SCREENSHOTS",
     "Server",
     "api_json",
+    "api_refusal",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,6 +59,15 @@ def api_json(url: str, method: str = "GET", body: Any = None) -> Any:
     with urllib.request.urlopen(request, timeout=30) as response:
         payload = response.read()
     return json.loads(payload) if payload else None
+
+
+def api_refusal(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+    """Call the JSON API expecting a refusal: its status and `detail` (the message is there)."""
+    try:
+        api_json(url, method, body)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")["detail"]
+    raise AssertionError(f"{method} {url} was not refused")
 
 
 class Server:
@@ -139,3 +150,6 @@ class Server:
 
     def api(self, path: str, method: str = "GET", body: Any = None) -> Any:
         return api_json(f"{self.url}{path}", method, body)
+
+    def refusal(self, path: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+        return api_refusal(f"{self.url}{path}", method, body)

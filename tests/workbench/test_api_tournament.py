@@ -61,6 +61,7 @@ def test_tournaments_that_cannot_be_played_are_refused(client: TestClient) -> No
     for scenario, params, words in [
         (sid, {"strategies": ["boulware", "nosuch"], "deadline": 5}, "nosuch"),
         (sid, {"strategies": ["boulware"], "deadline": 5}, "strategies"),
+        (sid, {"strategies": ["boulware:e=0.1", "boulware:e=0.1"], "deadline": 5}, "once"),
         (sid, {"repetitions": 0, "deadline": 5}, "repetitions"),
         (pd, {"deadline": 5}, "bargaining"),
     ]:

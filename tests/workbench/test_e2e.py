@@ -27,6 +27,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 US_STATEMENTS = ["(civilian_relief or full_relief) implies dismantle_all", "not resume_tests"]
 # A statement of the US rewritten in the YAML editor (the fourth, "yongbyon").
 EDITED_STATEMENT = "yongbyon and not pressure"
+# The strategies of the tournament (of the five played by default).
+TOURNAMENT = ["boulware", "conceder", "hardliner"]
 
 
 @pytest.fixture(scope="module")
@@ -464,6 +466,86 @@ def test_a_simulation_shows_progress_then_the_offer_trace(session: Session) -> N
     tracker.locator(tid("run-cancel")).click()
     expect(tracker).to_have_attribute("data-status", "cancelled")
     expect(page.locator(tid("message-info"))).to_contain_text("was cancelled")
+
+
+def test_a_tournament_ranks_the_strategies_and_fills_the_pairing_matrix(
+    session: Session,
+) -> None:
+    page, scenario_id = session.open_copy("singapore-2018", "simulate")
+    form = page.locator(tid("tournament-form"))
+
+    def choice(name: str) -> Any:
+        return form.locator(f"{tid('tournament-strategy')}[data-strategy='{name}']")
+
+    # The five built-in defaults are ticked; three of them play instead, twice per pairing.
+    for name in ["boulware", "linear", "conceder", "hardliner", "nash_seeking"]:
+        expect(choice(name).locator("input[type='checkbox']")).to_be_checked()
+    for name in form.locator(tid("tournament-strategy")).evaluate_all(
+        "rows => rows.map(row => row.dataset.strategy)"
+    ):
+        choice(name).locator("input[type='checkbox']").set_checked(name in TOURNAMENT)
+    expect(form.locator(tid("tournament-deadline"))).to_have_value("20")  # none in the scenario
+    form.locator(tid("tournament-repetitions")).fill("2")
+    form.locator(tid("tournament-seed")).fill("4")
+    expect(form.locator(tid("tournament-size"))).to_have_text(
+        "3 strategies: 9 pairings × 2 repetitions = 18 negotiations."
+    )
+    form.locator(tid("tournament-start")).click()
+    tracker = page.locator(f"{tid('tournament-run')} {tid('run-tracker')}")
+    expect(tracker).to_have_attribute("data-status", "done", timeout=30_000)
+    expect(tracker.locator(tid("run-progress"))).to_have_attribute("aria-valuenow", "100")
+    expect(tracker.locator(tid("run-status"))).to_have_text("done")
+
+    # The page shows the run's result as the API gives it.
+    run = session.server.api(f"/api/runs/{tracker.get_attribute('data-run')}")
+    assert run["params"] == {"strategies": TOURNAMENT, "repetitions": 2, "deadline": 20, "seed": 4}
+    result = run["result"]
+    expect(page.locator(f"{tid('tournament-sentences')} li")).to_have_text(result["summary"])
+    ranking = page.locator(f"{tid('tournament-ranking')} {tid('ranking-row')}")
+    expect(ranking).to_have_count(3)
+    ranked = [entry["strategy"] for entry in result["strategies"]]
+    expect(ranking.locator(tid("ranking-strategy"))).to_have_text(ranked)
+    shown = ranking.locator(tid("ranking-utility")).all_inner_texts()
+    expected = [entry["utility_mean"] for entry in result["strategies"]]
+    assert [float(text) for text in shown] == pytest.approx(expected, abs=5e-4)
+    # The matrix: the first party's strategy down, the second's across, in ranking order.
+    matrix = page.locator(tid("pairing-matrix"))
+    expect(matrix.locator(tid("matrix-row"))).to_have_count(3)
+    expect(matrix.locator(tid("pair-cell"))).to_have_count(9)
+    cells = matrix.locator(tid("pair-cell")).evaluate_all(
+        """cells => cells.map(cell => [cell.dataset.first, cell.dataset.second,
+            Number(cell.dataset.agreement),
+            Number(cell.querySelector("[data-testid='pair-utility-first']").textContent),
+            Number(cell.querySelector("[data-testid='pair-utility-second']").textContent)])"""
+    )
+    assert [cell[:2] for cell in cells] == [[a, b] for a in ranked for b in ranked]
+    pairs = {(pair["first"], pair["second"]): pair for pair in result["pairs"]}
+    for first, second, agreement, utility_first, utility_second in cells:
+        pair = pairs[(first, second)]
+        assert agreement == pytest.approx(pair["agreement"])
+        assert utility_first == pytest.approx(pair["utility_first"], abs=5e-4)
+        assert utility_second == pytest.approx(pair["utility_second"], abs=5e-4)
+    expect(page.locator(tid("matrix-legend"))).to_contain_text("mean utility of United States")
+    for export in ("json", "csv"):
+        expect(page.locator(tid(f"tournament-export-{export}"))).to_have_attribute(
+            "href", f"/api/runs/{run['id']}/export?format={export}"
+        )
+    tracker.evaluate("element => element.scrollIntoView()")
+    shoot(page, "tournament")
+
+    # A parameter the strategy does not take is refused with the server's own message.
+    choice("boulware").locator("input[type='text']").fill("nosuch=1")
+    params = {**run["params"], "strategies": ["boulware:nosuch=1", *TOURNAMENT[1:]]}
+    status, detail = session.server.refusal(
+        f"/api/scenarios/{scenario_id}/runs", "POST", {"kind": "tournament", "params": params}
+    )
+    assert status == 422 and "nosuch" in detail["message"]
+    form.locator(tid("tournament-start")).click()
+    expect(page.locator(tid("message-error"))).to_contain_text(detail["message"])
+    expect(ranking).to_have_count(3)  # the last result stays
+    assert [
+        r["id"] for r in session.server.api(f"/api/runs?scenario_id={scenario_id}")["runs"]
+    ] == [run["id"]]
 
 
 def test_what_if_runs_show_their_results(session: Session) -> None:

@@ -56,6 +56,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from itertools import combinations, combinations_with_replacement, permutations
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any, ClassVar, Literal, ParamSpec, Protocol, TypeVar
 
 import numpy as np
@@ -63,6 +64,7 @@ from numpy.typing import NDArray
 
 from detente.bargaining.problem import BargainingProblem
 from detente.errors import DetenteError
+from detente.intervals import wilson_interval
 from detente.simulation.engine import simulate
 from detente.simulation.knowledge import PublicKnowledge
 from detente.simulation.protocol import Strategy
@@ -780,7 +782,8 @@ def summarize(
     seed: int = 0,
 ) -> tuple[StrategySummary, ...]:
     """Per strategy, mean final utility, agreement rate and rounds played with confidence
-    intervals (see :func:`confidence_interval`; ``seed`` seeds the bootstrap).
+    intervals (see :func:`confidence_interval`; ``seed`` seeds the bootstrap); the agreement
+    rate has Wilson's interval for a proportion, inside [0, 1] whatever the method.
 
     Observations from one negotiation (two roles of a strategy meeting itself) and from
     repetitions of deterministic strategies are not independent, so the intervals describe
@@ -790,13 +793,27 @@ def summarize(
     order = list(strategies) if strategies is not None else list(found)
     rng = np.random.default_rng(seed)
     summaries = []
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
     for label in order:
         columns = np.asarray(found.get(label, []), dtype=np.float64).reshape(-1, 3)
-        estimates = [
-            confidence_interval(columns[:, k], confidence, method, rng=rng) for k in range(3)
-        ]
-        summaries.append(StrategySummary(label, *estimates))
+        utility, rounds = (
+            confidence_interval(columns[:, k], confidence, method, rng=rng) for k in (0, 2)
+        )
+        summaries.append(StrategySummary(label, utility, _rate(columns[:, 1], z), rounds))
     return tuple(summaries)
+
+
+def _rate(agreed: NDArray[np.float64], z: float) -> Estimate:
+    """An agreement rate with Wilson's interval, which stays inside [0, 1] (a t interval on
+    zeros and ones need not); NaN bounds with fewer than two observations, as for the means."""
+    n = len(agreed)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    count = int(agreed.sum())
+    if n < 2:
+        return Estimate(count / n, math.nan, math.nan, n)
+    low, high = wilson_interval(count, n, z)
+    return Estimate(count / n, low, high, n)
 
 
 def _write_summary(path: Path, summary: Sequence[StrategySummary], interval: str) -> None:

@@ -41,6 +41,7 @@ from detente.bargaining.problem import BargainingProblem
 from detente.errors import DetenteError, NotFoundError
 from detente.graph_model.model import GraphModel
 from detente.graph_model.stability import CONCEPTS, Concept, analyze_stability, parse_concepts
+from detente.intervals import Z95, wilson_interval
 from detente.scenario.loader import Scenario
 from detente.whatif.uncertainty import (
     BargainingPlan,
@@ -70,27 +71,12 @@ __all__ = [
 DEFAULT_CHUNK_SIZE = 200
 #: Confidence level of every interval reported.
 CONFIDENCE = 0.95
-_Z = 1.959963984540054  # two-sided 95% normal quantile
+_Z = Z95  # two-sided 95% normal quantile
 _SCALE = 10**12  # utilities carry 12 decimals (BargainingProblem.utilities): exact integer sums
 _IN_FLIGHT = 256  # chunks submitted ahead of completion
 _CACHE_BYTES = 2**26  # verdicts kept per chunk for games that recur
 
 Progress = Callable[[int, int], object]
-
-
-def wilson_interval(count: int, total: int, z: float = _Z) -> tuple[float, float]:
-    """Wilson's score interval for a binomial proportion ``count / total`` (Wilson 1927).
-
-    Unlike the Wald interval it stays inside [0, 1] and keeps close to its nominal coverage for
-    proportions near 0 or 1 (Brown, Cai & DasGupta 2001). ``(0, 1)`` when ``total`` is 0.
-    """
-    if total <= 0:
-        return (0.0, 1.0)
-    p = count / total
-    z2 = z * z
-    centre = (p + z2 / (2 * total)) / (1 + z2 / total)
-    half = z / (1 + z2 / total) * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total))
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,13 @@ def preflight(kind: str, scenario: Scenario, params: dict[str, Any]) -> None:
         from detente.simulation.strategies.registry import strategy_from_spec
 
         specs = [checked.a, checked.b] if kind == "simulation" else checked.strategies
-        for spec in specs:
-            strategy_from_spec(spec)
+        names = [strategy_from_spec(spec).name for spec in specs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if kind == "tournament" and twice:
+            raise DetenteError(
+                f"strategies: {', '.join(twice)} listed more than once; a tournament plays "
+                "each strategy against every other, so list each once"
+            )
     elif kind == "robustness":
         from detente.whatif.uncertainty import compile_uncertainty, parse_uncertainty
 

@@ -213,7 +213,7 @@ export function createRunsView({ goTo }) {
   async function showRun(run) {
     const full = await attempt(() => api.run(run.id), `Loading run #${run.id}`);
     if (!full) return;
-    const tab = { analysis: "analyse", simulation: "simulate", report: "runs" }[full.kind] || "whatif";
+    const tab = { analysis: "analyse", simulation: "simulate", tournament: "simulate", report: "runs" }[full.kind] || "whatif";
     goTo(tab);
     emit("show-run", full);
   }

@@ -8,6 +8,7 @@ import { chart, ticks } from "./plot.js";
 import { startRun } from "./runs.js";
 import { partyColour } from "./states.js";
 import { on, store } from "./store.js";
+import { createTournamentPanel } from "./tournament.js";
 
 function strategySelect(testid, chosen, strategies) {
   return h(
@@ -83,7 +84,8 @@ export function createSimulationView() {
   const form = h("form", { class: "panel sim-form", "data-testid": "simulation-form" });
   const trackerHost = h("div", { class: "tracker-host", "data-testid": "simulation-run" });
   const result = h("div", { class: "simulation-result", "data-testid": "simulation-result" });
-  const element = h("div", { class: "simulation-view" }, form, trackerHost, result);
+  const tournament = createTournamentPanel();
+  const element = h("div", { class: "simulation-view" }, form, trackerHost, result, tournament.element);
   let inputs = null;
   let formFor = null;
 
@@ -93,6 +95,7 @@ export function createSimulationView() {
     if (scenario.summary && scenario.summary.bargaining === false) {
       replace(form, h("div", { class: "notice" }, "Simulations need a bargaining section (issues and utilities) in the scenario."));
       inputs = null;
+      tournament.build(scenario, []);
       return;
     }
     if (!store.strategies) {
@@ -124,9 +127,12 @@ export function createSimulationView() {
         h("div", { class: "field" }, h("span", { class: "field-label" }, " "), h("button", { class: "primary", type: "submit", "data-testid": "sim-start" }, "Run the simulation")),
       ),
     );
+    tournament.build(scenario, strategies);
   }
 
-  form.addEventListener("submit", (event) => {
+  let tracker = null; // the run being followed, stopped when another scenario opens
+
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!inputs) return;
     const params = {
@@ -137,7 +143,12 @@ export function createSimulationView() {
       repeats: Number(inputs.repeats.value),
     };
     replace(result);
-    startRun(trackerHost, "simulation", params, { onDone: (run) => showResult(run) });
+    const started = await startRun(trackerHost, "simulation", params, {
+      onDone: (run) => showResult(run),
+    });
+    if (!started) return; // refused: the message area says why
+    if (tracker) tracker.stop();
+    tracker = started;
   });
 
   function showResult(run) {
@@ -234,6 +245,8 @@ export function createSimulationView() {
 
   on("scenario", () => {
     formFor = null;
+    if (tracker) tracker.stop();
+    tracker = null;
     replace(trackerHost);
     replace(result);
   });
