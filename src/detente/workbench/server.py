@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from detente.errors import DetenteError
-from detente.workbench.security import LOCAL_HOSTS
 
 __all__ = ["default_database", "require_web", "serve"]
 
@@ -92,6 +91,8 @@ def _loopback(host: str) -> bool:
 def _names(host: str) -> list[str] | None:
     """The host names the server answers to: the loopback names and its own address; no
     check at all when it listens on every interface (any of the machine's names is fine)."""
+    from detente.workbench.security import LOCAL_HOSTS  # the web extra: imported once checked
+
     if host in ("0.0.0.0", "::", ""):
         return None
     return [*LOCAL_HOSTS, host, socket.getfqdn(host)] if not _loopback(host) else [*LOCAL_HOSTS]
