@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from browser import CHROMIUM_FLAGS
 from detente import load_scenario
 from detente.cli.main import app
 from detente.errors import DetenteError
@@ -124,13 +125,7 @@ def test_hanoi_report_opens_in_a_browser(tmp_path: Path) -> None:
     command = [
         str(_browser()),
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--dump-dom",
         page.as_uri(),

@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from browser import CHROMIUM_FLAGS
+
 __all__ = [
     "CHROMIUM",
     "LAUNCH_ARGS",
@@ -28,15 +30,7 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+LAUNCH_ARGS = CHROMIUM_FLAGS
 ADDRESS_PREFIX = "detente workbench at "
 
 
