@@ -53,3 +53,14 @@ def test_changes_from_another_site_are_refused_and_nothing_is_saved(client: Test
     assert (
         client.get("/api/scenarios", headers={"origin": "https://evil.example"}).status_code == 200
     )
+
+
+def test_the_page_may_run_only_its_own_scripts_and_talk_only_to_its_server(
+    client: TestClient,
+) -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    rules = dict(rule.strip().split(" ", 1) for rule in policy.split(";"))
+    assert rules["script-src"] == "'self'"
+    assert rules["connect-src"] == "'self'"
+    assert rules["frame-ancestors"] == "'none'"
+    assert rules["object-src"] == "'none'"

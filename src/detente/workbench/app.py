@@ -28,6 +28,15 @@ __all__ = ["STALE_AFTER", "APIError", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
+# The page loads only its own scripts and talks only to its own server: injected markup
+# could neither run code nor send the workspace anywhere. (Styles set by the scripts are
+# inline, hence 'unsafe-inline' for styles only.)
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
 STALE_AFTER = 6 * HEARTBEAT
 """Seconds without a heartbeat after which an unfinished run counts as abandoned."""
 
@@ -85,7 +94,9 @@ def create_app(
         page = STATIC / "index.html"
         if not page.is_file():
             return Response("The workbench front end is not installed.", status_code=404)
-        return FileResponse(page, media_type="text/html")
+        return FileResponse(
+            page, media_type="text/html", headers={"Content-Security-Policy": PAGE_POLICY}
+        )
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
