@@ -25,6 +25,7 @@ __all__ = [
     "Server",
     "api_json",
     "api_refusal",
+    "detente_cli",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,6 +63,14 @@ def api_refusal(url: str, method: str = "GET", body: Any = None) -> tuple[int, A
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")["detail"]
     raise AssertionError(f"{method} {url} was not refused")
+
+
+def detente_cli(*arguments: str) -> str:
+    """Run the `detente` command line (as a user would, outside the server); its output."""
+    done = subprocess.run(
+        [*_command(), *arguments], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout
 
 
 class Server:

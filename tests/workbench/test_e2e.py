@@ -7,6 +7,8 @@ that it rendered. Screenshots of the main views go to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .e2e_support import CHROMIUM, LAUNCH_ARGS, REPO, SCREENSHOTS, Server
+from .e2e_support import CHROMIUM, LAUNCH_ARGS, REPO, SCREENSHOTS, Server, detente_cli
 
 if CHROMIUM is None:
     pytest.skip("chromium is not installed", allow_module_level=True)
@@ -27,6 +29,10 @@ VIEWPORT = {"width": 1280, "height": 800}
 US_STATEMENTS = ["(civilian_relief or full_relief) implies dismantle_all", "not resume_tests"]
 # A statement of the US rewritten in the YAML editor (the fourth, "yongbyon").
 EDITED_STATEMENT = "yongbyon and not pressure"
+# Chicken's Driver 1 ranking, and the same with the crash (YY) moved up above swerving (NY):
+# the one-sided outcome NY then stops being an equilibrium (checked with `detente analyze`).
+CHICKEN_P1 = ["YN", "NN", "NY", "YY"]
+CHICKEN_P1_EDITED = ["YN", "NN", "YY", "NY"]
 # The strategies of the tournament (of the five played by default).
 TOURNAMENT = ["boulware", "conceder", "hardliner"]
 
@@ -244,6 +250,77 @@ def test_reordering_a_preference_changes_the_equilibria(session: Session) -> Non
     saved = session.server.api(f"/api/scenarios/{scenario_id}")
     us = saved["document"]["graph_model"]["preferences"]["us"]
     assert [item["expr"] for item in us[:2]] == US_STATEMENTS[::-1]
+
+
+def test_a_ranking_edited_in_the_form_changes_the_equilibria(
+    session: Session, tmp_path: Path
+) -> None:
+    page, scenario_id = session.open_copy("chicken", "model")
+    ranking = page.locator(tid("ranking-p1"))
+    groups = ranking.locator(tid("ranking-group"))
+    expect(groups).to_have_count(4)
+    for index, code in enumerate(CHICKEN_P1):
+        expect(groups.nth(index)).to_have_attribute("data-states", code)
+    # Each state is shown with the options taken, in words.
+    expect(groups.nth(0)).to_contain_text("Driver 1 stands firm (does not swerve)")
+    expect(groups.nth(1)).to_contain_text("no option taken")
+    expect(page.locator(tid("party-preferences-p1")).locator(".because-preview")).to_contain_text(
+        "stand firm while the other swerves"
+    )
+
+    # A broken ranking written in the YAML: its problems are shown beside the ranking.
+    page.locator(tid("tab-yaml")).click()
+    editor = page.locator(tid("yaml-textarea"))
+    text = editor.input_value()
+    editor.fill(text.replace("ranking: [YN, NN, NY, YY]", "ranking: [YN, NN, NY, NY]"))
+    page.locator(tid("tab-model")).click()
+    expect(groups.nth(3).locator(tid("field-problem"))).to_contain_text("ranked twice")
+    expect(ranking.locator(f"{tid('field-problem')}[data-location$='p1.ranking']")).to_contain_text(
+        "misses 1 feasible state(s): YY"
+    )
+    expect(page.locator(tid("form-problems"))).to_be_hidden()
+    page.locator(tid("discard-button")).click()
+    expect(ranking.locator(tid("field-problem"))).to_have_count(0)
+
+    # Move the crash up one place; tie it with the state above, then split it out again.
+    groups.nth(3).locator(tid("move-up")).click()
+    for index, code in enumerate(CHICKEN_P1_EDITED):
+        expect(groups.nth(index)).to_have_attribute("data-states", code)
+    expect(page.locator(tid("dirty-indicator"))).to_be_visible()
+    groups.nth(2).locator(tid("tie-up")).click()
+    expect(groups).to_have_count(3)
+    expect(groups.nth(1)).to_have_attribute("data-states", "NN YY")
+    expect(groups.nth(1)).to_have_class(re.compile(r"\btie\b"))
+    shoot(page, "ranking")
+    groups.nth(1).locator(f"{tid('ranking-state')}[data-state='YY']").locator(
+        tid("split-down")
+    ).click()
+    expect(groups).to_have_count(4)
+    for index, code in enumerate(CHICKEN_P1_EDITED):
+        expect(groups.nth(index)).to_have_attribute("data-states", code)
+
+    page.locator(tid("save-message")).fill("Driver 1: a crash beats swerving")
+    page.locator(tid("save-button")).click()
+    expect(page.locator(tid("scenario-version"))).to_have_attribute("data-version", "2")
+
+    # The saved document differs from version 1 by exactly that move.
+    before = session.server.api(f"/api/scenarios/{scenario_id}/versions/1")
+    saved = session.server.api(f"/api/scenarios/{scenario_id}")
+    expected = copy.deepcopy(before["document"])
+    assert expected["graph_model"]["preferences"]["p1"]["ranking"] == CHICKEN_P1
+    expected["graph_model"]["preferences"]["p1"]["ranking"] = CHICKEN_P1_EDITED
+    assert saved["document"] == expected
+
+    # The analysis follows: the same equilibria as the command line gives for the saved file.
+    old = session.server.api(f"/api/scenarios/{scenario_id}/analysis?version=1")["analysis"]
+    new = session.server.api(f"/api/scenarios/{scenario_id}/analysis")["analysis"]
+    assert old["equilibria"]["nash"] == ["YN", "NY"]
+    edited = tmp_path / "chicken.yaml"
+    edited.write_text(saved["text"], encoding="utf-8")
+    command_line = json.loads(detente_cli("analyze", "--format", "json", str(edited)))
+    assert new["equilibria"] == command_line["equilibria"]
+    assert new["equilibria"]["nash"] == ["YN"]
+    assert new["equilibria"]["gmr"] == ["NN", "YN"]
 
 
 def test_problems_are_shown_beside_their_field_and_line(session: Session) -> None:

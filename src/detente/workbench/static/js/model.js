@@ -7,6 +7,7 @@ import { h, replace } from "./dom.js";
 import { discardEdits, formEdited, readYamlNow } from "./editor.js";
 import { addButton, cell, guarded, iconButton, idSelect, isMapping, renameKey as renameMappingKey, sectionOf, textInput as fieldText } from "./form-fields.js";
 import { applyProblems } from "./problems.js";
+import { rankingEditor } from "./ranking.js";
 import { reasonsEditor, setOptional, statementList } from "./statements.js";
 import { on, store } from "./store.js";
 
@@ -36,6 +37,12 @@ function renameParty(document, before, after) {
   renameKey(graphModel.preferences);
   renameKey(graphModel.perceptions);
   for (const beliefs of Object.values(graphModel.perceptions || {})) renameKey(beliefs);
+}
+
+/** Option ids in state-code order and their labels, for the words beside a state code. */
+function optionWords(graphModel) {
+  const options = (Array.isArray(graphModel.options) ? graphModel.options : []).map((option) => (isMapping(option) ? option : {}));
+  return { optionIds: options.map((option) => String(option.id ?? "?")), labels: Object.fromEntries(options.map((option) => [String(option.id ?? "?"), option.label || option.id])) };
 }
 
 export function createModelView({ goTo }) {
@@ -170,6 +177,8 @@ export function createModelView({ goTo }) {
       let body;
       if (Array.isArray(value)) {
         body = statementList({ list: value, loc, testid: `preferences-${party}`, sourceIds, onChange: formEdited, rerender });
+      } else if (isMapping(value) && Array.isArray(value.ranking)) {
+        body = rankingEditor({ spec: value, loc, testid: `ranking-${party}`, ...optionWords(graphModel), sourceIds, onChange: formEdited, rerender });
       } else if (value && value.ranking) {
         body = h(
           "div",
@@ -202,7 +211,7 @@ export function createModelView({ goTo }) {
     return sectionOf(
       "Preferences",
       { "data-loc": "graph_model.preferences", "data-testid": "preferences-section" },
-      h("p", { class: "hint" }, "Option prioritisation: each party's statements, most important first. Reorder with ↑ ↓."),
+      h("p", { class: "hint" }, "Option prioritisation: each party's statements, most important first, or an explicit ranking of states. Reorder with ↑ ↓."),
       h("div", { class: "columns" }, columns),
     );
   }
@@ -294,7 +303,9 @@ export function createModelView({ goTo }) {
             ),
             Array.isArray(value)
               ? statementList({ list: value, loc, testid: `perceived-${perceiver}-${perceived}`, sourceIds, onChange: formEdited, rerender })
-              : h("p", { class: "hint", "data-loc": loc }, "Explicit ranking: edit it in the YAML tab."),
+              : isMapping(value) && Array.isArray(value.ranking)
+                ? rankingEditor({ spec: value, loc, testid: `perceived-ranking-${perceiver}-${perceived}`, ...optionWords(graphModel), sourceIds, onChange: formEdited, rerender })
+                : h("p", { class: "hint", "data-loc": loc }, "Explicit ranking: edit it in the YAML tab."),
           ),
         );
       }
