@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import math
 from datetime import date
 from typing import Any
@@ -20,12 +21,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from detente.errors import ScenarioError
+from detente.scenario.document import parse_text
+
 __all__ = ["merge_into_text"]
 
 
 def merge_into_text(old_text: str, document: Any) -> str | None:
     """``old_text`` changed to hold ``document``, or ``None`` when the old text cannot be
-    edited in place (not YAML, not a mapping, JSON): the caller then writes the data afresh."""
+    edited in place (not YAML, not a mapping, JSON) or the edited text would not read back as
+    exactly ``document`` (ruamel.yaml writes some new values inside flow mappings in a form
+    no parser accepts): the caller then writes the data afresh."""
     if old_text.lstrip().startswith("{"):
         return None  # JSON: a fresh dump is as faithful as an edit
     yaml = YAML()
@@ -42,7 +48,21 @@ def merge_into_text(old_text: str, document: Any) -> str | None:
     merged = _merge(tree, document)
     out = io.StringIO()
     yaml.dump(merged, out)
-    return out.getvalue()
+    text = out.getvalue()
+    return text if _reads_back(text, document) else None
+
+
+def _reads_back(text: str, document: Any) -> bool:
+    """Whether ``text``, read as detente reads scenarios, is ``document`` (as JSON data)."""
+    try:
+        data, _ = parse_text(text, "edited scenario")
+    except ScenarioError:
+        return False
+    return bool(_plain(data) == _plain(document))
+
+
+def _plain(data: Any) -> Any:
+    return json.loads(json.dumps(data, default=str))
 
 
 def _indents(text: str) -> tuple[int, int]:
