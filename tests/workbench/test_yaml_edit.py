@@ -87,7 +87,8 @@ def _collect(node: Any, path: tuple[Any, ...]) -> None:
             _collect(value, (*path, index))
 
 
-_collect(yaml.safe_load(HANOI), ())
+_HANOI_DATA = yaml.safe_load(HANOI)
+_collect(_HANOI_DATA, ())
 WORDS = st.text("abcxyz ", min_size=1, max_size=12).map(str.strip).filter(bool)
 SCALARS = st.one_of(
     st.integers(-5, 5),
@@ -144,7 +145,7 @@ def test_any_edit_reads_back_exactly_or_is_left_to_a_fresh_dump(
 
 
 def _edited(edits: list[tuple[tuple[Any, ...], str, Any]]) -> Any:
-    document = yaml.safe_load(HANOI)
+    document = copy.deepcopy(_HANOI_DATA)
     for path, action, value in edits:
         try:
             parent, key = _at(document, path[:-1]), path[-1]
