@@ -75,6 +75,10 @@ PLAN: dict[str, tuple[str, dict[str, Any]]] = {
         {"kind": "robustness", "params": {"samples": 40, "seed": 11, "uncertainty": UNCERTAINTY}},
     ),
     "inverse": ("hanoi", {"kind": "inverse", "params": {"state": "YNNYNN", "concept": "gmr"}}),
+    "inverse_ranking": (
+        "hanoi",
+        {"kind": "inverse", "params": {"state": "YNNYNN", "concept": "gmr", "mode": "ranking"}},
+    ),
     "change": ("hanoi", {"kind": "change", "params": {"state": NORTH_OFFER, "concept": "gmr"}}),
     "report": ("hanoi", {"kind": "report"}),
     "edited_v1": (
@@ -281,15 +285,23 @@ def test_a_robustness_run_matches_the_python_api(batch: Batch, hanoi: Scenario) 
     assert run["progress"] == {"done": 40, "total": 40}
 
 
-def test_an_inverse_run_counts_like_the_python_api(batch: Batch, hanoi: Scenario) -> None:
-    result = done(batch, "inverse")["result"]
-    expected = inverse_analysis(hanoi.graph_model, "YNNYNN", "gmr", None, samples=5)
+@pytest.mark.parametrize("mode", ["statements", "ranking"])
+def test_an_inverse_run_counts_like_the_python_api(
+    batch: Batch, hanoi: Scenario, mode: str
+) -> None:
+    # By default the orders of each party's statements vary, as in `detente whatif inverse`.
+    result = done(batch, "inverse" if mode == "statements" else "inverse_ranking")["result"]
+    statements = hanoi if mode == "statements" else None
+    expected = inverse_analysis(
+        hanoi.graph_model, "YNNYNN", "gmr", None, mode=mode, statements=statements, samples=5
+    )
     assert (result["count"], result["total"]) == (expected.count, expected.total)
     assert 0 < result["count"] < result["total"]
     assert result["fraction"] == pytest.approx(result["count"] / result["total"])
     assert result["summary"] == expected.summary()
     assert "YNNYNN" in result["summary"]
     assert isinstance(result["conditions"], list)
+    assert result["format"] == "detente/inverse/1"
 
 
 def test_a_change_run_finds_the_smallest_change(batch: Batch, hanoi: Scenario) -> None:

@@ -78,18 +78,7 @@ def whatif_inverse(
             seed=seed,
         )
         if output_format == "json":
-            document = {
-                "format": "detente/inverse/1",
-                "concept": result.concept,
-                "state": result.target,
-                "varying": list(result.varying),
-                "equilibrium": result.equilibrium,
-                "count": result.count,
-                "total": result.total,
-                "method": result.method,
-                "summary": result.summary(),
-            }
-            sys.stdout.write(json.dumps(document, indent=1) + "\n")
+            sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
             return
         out.print(result.summary(), markup=False)
 
@@ -121,17 +110,7 @@ def whatif_change(
         scenario = load_target(file)
         change = smallest_change(scenario, target, concept, parties=party or None)
         if output_format == "json":
-            document = {
-                "format": "detente/change/1",
-                "concept": change.concept,
-                "target": change.target,
-                "cost": change.cost,
-                "swaps": [swap.describe() for swap in change.swaps],
-                "stable_states": list(change.states),
-                "equilibria": list(change.equilibria),
-                "method": change.method,
-            }
-            sys.stdout.write(json.dumps(document, indent=1) + "\n")
+            sys.stdout.write(json.dumps(change.to_dict(), indent=1) + "\n")
         else:
             out.print(
                 f"Smallest change (cost {change.cost:g}) making {change.target} an "

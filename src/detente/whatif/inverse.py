@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import prod
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -120,6 +120,20 @@ class InverseResult:
     def fraction(self) -> Fraction:
         """``count / total``, exactly."""
         return Fraction(self.count, self.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output (the ``detente/inverse/1`` document)."""
+        return {
+            "format": "detente/inverse/1",
+            "concept": self.concept,
+            "state": self.target,
+            "varying": list(self.varying),
+            "equilibrium": self.equilibrium,
+            "count": self.count,
+            "total": self.total,
+            "method": self.method,
+            "summary": self.summary(),
+        }
 
     def summary(self) -> str:
         """A few sentences: the count, how it was found, and the shared conditions."""

@@ -127,6 +127,19 @@ class SmallestChange:
     evaluated: int
     parameters: Mapping[str, Any]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output (the ``detente/change/1`` document)."""
+        return {
+            "format": "detente/change/1",
+            "concept": self.concept,
+            "target": self.target,
+            "cost": self.cost,
+            "swaps": [swap.describe() for swap in self.swaps],
+            "stable_states": list(self.states),
+            "equilibria": list(self.equilibria),
+            "method": self.method,
+        }
+
     def describe(self) -> str:
         """The change in plain words, one swap a line."""
         reached = f"{', '.join(self.states)} a {self.concept} equilibrium"

@@ -50,6 +50,8 @@ class InverseParams(_Params):
     state: Annotated[str, Field(min_length=1, max_length=64)]
     concept: Concept = "gmr"
     parties: list[str] | None = None
+    # As `detente whatif inverse` and the report: orders of each party's statements.
+    mode: Literal["statements", "ranking"] = "statements"
 
 
 class ChangeParams(_Params):
@@ -370,19 +372,22 @@ def _inverse(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, 
         raise DetenteError("inverse analysis needs a graph_model section")
     model.index_of(params.state)
     progress(0, 1)
-    found = inverse_analysis(model, params.state, params.concept, params.parties, samples=5)
+    found = inverse_analysis(
+        model,
+        params.state,
+        params.concept,
+        params.parties,
+        mode=params.mode,
+        statements=scenario if params.mode == "statements" else None,
+        samples=5,
+    )
     progress(1, 1)
     return {
-        "summary": found.summary(),
-        "state": found.target,
-        "concept": found.concept,
-        "count": found.count,
-        "total": found.total,
+        **found.to_dict(),
         # Counts can pass 2**53, beyond what JavaScript numbers hold exactly: also as text.
         "count_text": str(found.count),
         "total_text": str(found.total),
         "fraction": float(found.fraction),
-        "method": found.method,
         "variation": found.variation,
         "conditions": [str(c) for c in (*found.conditions, *found.statement_conditions)],
     }, None
@@ -402,13 +407,10 @@ def _change(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, s
         return {"found": False, "summary": [str(error)], "cost": None, "swaps": []}, None
     progress(1, 1)
     return {
+        **found.to_dict(),
         "found": True,
         "summary": found.describe().splitlines(),
-        "cost": found.cost,
-        "swaps": [s.describe() for s in found.swaps],
         "states": list(found.states),
-        "equilibria": list(found.equilibria),
-        "method": found.method,
     }, None
 
 
