@@ -304,6 +304,21 @@ def test_an_inverse_run_counts_like_the_python_api(
     assert result["format"] == "detente/inverse/1"
 
 
+def test_inverse_runs_on_explicit_rankings_vary_the_rankings(client: TestClient) -> None:
+    # The Prisoner's Dilemma example: p1 has statements, p2 an explicit ranking.
+    pd = create(client, library="prisoners-dilemma")["id"]
+    run = wait_for(client, start(client, pd, "inverse", {"state": "NN"})["id"])
+    assert run["status"] == "done", run
+    assert "strict rankings" in run["result"]["variation"]
+    refused(
+        client.post(
+            f"/api/scenarios/{pd}/runs",
+            json={"kind": "inverse", "params": {"state": "NN", "mode": "statements"}},
+        ),
+        422,
+    )
+
+
 def test_a_change_run_finds_the_smallest_change(batch: Batch, hanoi: Scenario) -> None:
     result = done(batch, "change")["result"]
     expected = smallest_change(hanoi, NORTH_OFFER, "gmr")

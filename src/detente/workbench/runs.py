@@ -50,8 +50,9 @@ class InverseParams(_Params):
     state: Annotated[str, Field(min_length=1, max_length=64)]
     concept: Concept = "gmr"
     parties: list[str] | None = None
-    # As `detente whatif inverse` and the report: orders of each party's statements.
-    mode: Literal["statements", "ranking"] = "statements"
+    # Default: orders of each party's statements (as `detente whatif inverse` and the report)
+    # when every varying party states its preferences as statements, else strict rankings.
+    mode: Literal["statements", "ranking"] | None = None
 
 
 class ChangeParams(_Params):
@@ -138,6 +139,13 @@ def preflight(kind: str, scenario: Scenario, params: dict[str, Any]) -> None:
             model.index_of(checked.state)
             for party in checked.parties or ():
                 model.party_index(party)
+            if checked.mode == "statements" and _inverse_mode(scenario, checked.parties) != (
+                "statements"
+            ):
+                raise DetenteError(
+                    "mode statements: a varying party ranks states explicitly and has no "
+                    "statements to reorder; use mode ranking, or leave mode out"
+                )
         else:
             from detente.whatif.reordering import target_states
 
@@ -372,13 +380,14 @@ def _inverse(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, 
         raise DetenteError("inverse analysis needs a graph_model section")
     model.index_of(params.state)
     progress(0, 1)
+    mode = params.mode or _inverse_mode(scenario, params.parties)
     found = inverse_analysis(
         model,
         params.state,
         params.concept,
         params.parties,
-        mode=params.mode,
-        statements=scenario if params.mode == "statements" else None,
+        mode=mode,
+        statements=scenario if mode == "statements" else None,
         samples=5,
     )
     progress(1, 1)
@@ -391,6 +400,15 @@ def _inverse(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, 
         "variation": found.variation,
         "conditions": [str(c) for c in (*found.conditions, *found.statement_conditions)],
     }, None
+
+
+def _inverse_mode(scenario: Scenario, parties: list[str] | None) -> str:
+    """``statements`` when every varying party has a statement list, else ``ranking``."""
+    section = scenario.document.graph_model
+    preferences = {} if section is None else section.preferences
+    varying = parties or list(preferences)
+    ordered = all(isinstance(preferences.get(p), tuple) for p in varying)
+    return "statements" if ordered else "ranking"
 
 
 def _change(scenario: Scenario, params: Any, progress: Progress) -> tuple[Any, str | None]:
